@@ -1,0 +1,119 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using Npgsql;
+using Respond.Domain.Alerts;
+using Respond.Domain.Incidents;
+
+namespace Respond.Server.Alerts;
+
+public sealed record IngestedAlert(Guid AlertId, Guid? IncidentId, Disposition Disposition);
+
+/// <summary>
+/// Stores one alert and its effect on an incident in a single transaction. Uniqueness comes from
+/// the storage, not from timing: the alert's id is derived from its duplicate key and the
+/// incident's from its correlation key, so concurrent twins collide and the loser re-reads.
+/// </summary>
+public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILogger<AlertIngestor> logger)
+{
+    private const int MaxAttempts = 12;
+
+    public async Task<IngestedAlert> IngestAsync(NormalizedAlert alert, CancellationToken cancellationToken)
+    {
+        var alertId = AlertIntake.AlertIdFor(alert.Source, alert.DedupKey);
+        var slotId = CorrelationSlot.IdFor(alert.Source, alert.CorrelationKey);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryIngestAsync(alert, alertId, slotId, cancellationToken);
+            }
+            catch (Exception ex) when (IsLostRace(ex) && attempt < MaxAttempts)
+            {
+                logger.LogDebug("Alert {AlertId} lost a race (attempt {Attempt}); retrying", alertId, attempt);
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<IngestedAlert> TryIngestAsync(NormalizedAlert alert, Guid alertId, string slotId, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+
+        // One round trip tells whether this is a redelivery and which incident generation the key is on.
+        var batch = session.CreateBatchQuery();
+        var existingTask = batch.Load<AlertRecord>(alertId);
+        var slotTask = batch.Load<CorrelationSlot>(slotId);
+        await batch.Execute(ct);
+        if (await existingTask is { } existing)
+        {
+            return new IngestedAlert(alertId, existing.IncidentId, Disposition.Duplicate);
+        }
+
+        var slot = await slotTask;
+        var generation = slot?.Generation ?? 0;
+        Incident? open = null;
+        IEventStream<Incident>? stream = null;
+        // No slot means no incident was ever opened for this key, so there is nothing to fetch.
+        while (slot is not null)
+        {
+            // Exclusive: concurrent alerts for one incident queue on its stream rather than fail.
+            stream = await session.Events.FetchForExclusiveWriting<Incident>(
+                AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, generation), ct);
+            if (stream.Aggregate is { IsClosed: true })
+            {
+                generation++;
+                continue;
+            }
+
+            open = stream.Aggregate;
+            break;
+        }
+
+        var now = clock.GetUtcNow();
+        var incidentId = AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, generation);
+        var decision = AlertIntake.Decide(open, incidentId, alertId, alert, now);
+        if (decision.Events.Count > 0)
+        {
+            if (open is null)
+            {
+                session.Events.StartStream<Incident>(incidentId, decision.Events);
+            }
+            else
+            {
+                stream!.AppendMany(decision.Events);
+            }
+        }
+
+        if (slot is null || slot.Generation != generation)
+        {
+            session.Store(new CorrelationSlot { Id = slotId, Generation = generation });
+        }
+
+        session.Insert(new AlertRecord
+        {
+            Id = alertId,
+            IncidentId = decision.IncidentId,
+            Disposition = decision.Disposition,
+            ReceivedAt = now,
+            Alert = alert,
+        });
+        await session.SaveChangesAsync(ct);
+        return new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
+    }
+
+    private static bool IsLostRace(Exception ex) => ex switch
+    {
+        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
+        ConcurrencyException or DocumentAlreadyExistsException => true,
+        MartenCommandException { InnerException: PostgresException pg } => IsRaceState(pg.SqlState),
+        PostgresException pg => IsRaceState(pg.SqlState),
+        _ when ex.InnerException is PostgresException inner => IsRaceState(inner.SqlState),
+        _ => false,
+    };
+
+    // 23505 unique violation, 40001 serialization failure, 40P01 deadlock: someone else won; re-read and decide again.
+    private static bool IsRaceState(string sqlState) => sqlState is "23505" or "40001" or "40P01";
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Respond.Domain.Alerts;
+using Respond.Domain.Alerts.Formats;
+using Respond.Server.Auth;
+
+namespace Respond.Server.Alerts;
+
+public sealed class SourceOptions
+{
+    public string? Kind { get; set; }
+    public string? Token { get; set; }
+    public string? SigningSecret { get; set; }
+    public GenericMapping? Mapping { get; set; }
+    public SourceRateLimit RateLimit { get; set; } = new();
+}
+
+/// <summary>A token bucket per source: a storm from one sender cannot starve the others.</summary>
+public sealed class SourceRateLimit
+{
+    public int PermitsPerSecond { get; set; } = 500;
+    public int Burst { get; set; } = 2000;
+}
+
+/// <summary>A configured alert source. Secrets are held as digests or raw keys here and nowhere else.</summary>
+public sealed class AlertSource
+{
+    internal AlertSource(string name, string kind, IAlertParser parser, byte[]? tokenDigest, byte[]? signingKey, SourceRateLimit rateLimit)
+    {
+        Name = name;
+        Kind = kind;
+        Parser = parser;
+        TokenDigest = tokenDigest;
+        SigningKey = signingKey;
+        RateLimit = rateLimit;
+    }
+
+    public string Name { get; }
+    public string Kind { get; }
+    public IAlertParser Parser { get; }
+    internal byte[]? TokenDigest { get; }
+    internal byte[]? SigningKey { get; }
+    public SourceRateLimit RateLimit { get; }
+}
+
+/// <summary>The sources of <c>Respond:Sources</c>, checked once at start-up.</summary>
+public sealed class AlertSources
+{
+    private readonly Dictionary<string, AlertSource> sources = new(StringComparer.OrdinalIgnoreCase);
+
+    public AlertSources(IOptions<Dictionary<string, SourceOptions>> options, ILogger<AlertSources> logger)
+    {
+        foreach (var (name, source) in options.Value)
+        {
+            var kind = source.Kind?.Trim().ToLowerInvariant() ?? "";
+            if (!AlertParsers.Kinds.Contains(kind))
+            {
+                throw new InvalidOperationException(
+                    $"Respond:Sources:{name}:Kind must be one of {string.Join(", ", AlertParsers.Kinds)}; it is '{source.Kind}'.");
+            }
+
+            if (string.IsNullOrEmpty(source.Token) && string.IsNullOrEmpty(source.SigningSecret))
+            {
+                logger.LogWarning("Source {Source} has neither a Token nor a SigningSecret: it will refuse every delivery", name);
+            }
+
+            var parser = AlertParsers.Create(kind, source.Mapping);
+            sources[name] = new AlertSource(
+                name,
+                kind,
+                parser,
+                string.IsNullOrEmpty(source.Token) ? null : SecretComparer.Digest(source.Token),
+                string.IsNullOrEmpty(source.SigningSecret) ? null : Encoding.UTF8.GetBytes(source.SigningSecret),
+                source.RateLimit);
+        }
+    }
+
+    public bool TryGet(string name, out AlertSource source) => sources.TryGetValue(name, out source!);
+
+    public IEnumerable<AlertSource> All => sources.Values;
+}

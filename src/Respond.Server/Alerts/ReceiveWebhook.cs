@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Respond.Domain.Alerts;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Alerts;
+
+/// <summary>
+/// <c>POST /api/webhooks/{source}</c>: a source's native JSON in, <c>202</c> only once every alert
+/// in it is committed. Every refusal stores nothing and says why.
+/// </summary>
+public static class ReceiveWebhook
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+    public const string RateLimitPolicy = "webhook-source";
+
+    public sealed record Answer(IReadOnlyList<AnswerItem> Alerts);
+
+    public sealed record AnswerItem(Guid AlertId, Guid? IncidentId, Disposition Disposition);
+
+    public static void AddAlertIngestion(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
+        builder.Services.AddSingleton<AlertSources>();
+        builder.Services.AddSingleton<AlertIngestor>();
+        builder.Services.AddSingleton(TimeProvider.System);
+    }
+
+    public static void AddWebhookRateLimit(this RateLimiterOptions options) =>
+        options.AddPolicy(RateLimitPolicy, context =>
+        {
+            var name = context.Request.RouteValues["source"] as string ?? "";
+            var sources = context.RequestServices.GetRequiredService<AlertSources>();
+            if (!sources.TryGet(name, out var source))
+            {
+                return RateLimitPartition.GetNoLimiter("unknown");
+            }
+
+            return RateLimitPartition.GetTokenBucketLimiter(source.Name.ToLowerInvariant(), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, source.RateLimit.Burst),
+                TokensPerPeriod = Math.Max(1, source.RateLimit.PermitsPerSecond),
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+
+    public static void MapAlertWebhooks(this WebApplication app) =>
+        app.MapPost("/api/webhooks/{source}", HandleAsync)
+            .AllowAnonymous() // the source's own token or signature is checked below
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithTags("Alerts")
+            .Accepts<JsonElement>("application/json")
+            .Produces<Answer>(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(413)
+            .ProducesProblem(415).ProducesProblem(429).ProducesProblem(503);
+
+    private static async Task<IResult> HandleAsync(
+        string source,
+        HttpContext context,
+        AlertSources sources,
+        AlertIngestor ingestor,
+        RespondMetrics metrics,
+        TimeProvider clock,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var logger = loggers.CreateLogger(typeof(ReceiveWebhook));
+        if (!sources.TryGet(source, out var alertSource))
+        {
+            return Refuse(metrics, source, StatusCodes.Status404NotFound, "Unknown alert source.", $"No source named '{source}' is configured.");
+        }
+
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
+                "Send Content-Type: application/json.");
+        }
+
+        if (request.ContentLength > MaxBodyBytes || await ReadCappedAsync(request.Body, cancellationToken) is not { } body)
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The body is too large.",
+                $"A delivery may be at most {MaxBodyBytes} bytes.");
+        }
+
+        if (!SourceAuthenticator.IsAuthentic(alertSource, request, body, clock.GetUtcNow()))
+        {
+            LogRefusedCredentials(logger, alertSource.Name);
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status401Unauthorized, "The source's credentials are missing or wrong.",
+                "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
+        }
+
+        IReadOnlyList<NormalizedAlert> alerts;
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            alerts = alertSource.Parser.Parse(alertSource.Name, document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status400BadRequest, "The body is not valid JSON.", ex.Message);
+        }
+        catch (AlertFormatException ex)
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status400BadRequest,
+                $"The body is not a {alertSource.Kind} alert.", ex.Message);
+        }
+
+        var answers = new List<AnswerItem>(alerts.Count);
+        foreach (var alert in alerts)
+        {
+            var result = await ingestor.IngestAsync(alert, cancellationToken);
+            answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
+            metrics.AlertsIngested.Add(1,
+                new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+        }
+
+        metrics.IngestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("source", alertSource.Name));
+        return Results.Json(new Answer(answers), JsonConventions.Api, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Refuse(RespondMetrics metrics, string source, int status, string title, string detail)
+    {
+        metrics.DeliveriesRefused.Add(1, new("source", source), new("status", status));
+        return Problems.Status(status, title, detail);
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads at most one byte past the limit, so a chunked body without Content-Length is capped too.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void LogRefusedCredentials(ILogger logger, string source) =>
+        logger.LogWarning("Refused a delivery to source {Source}: credentials missing or wrong", source);
+}

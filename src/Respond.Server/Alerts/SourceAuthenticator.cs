@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Respond.Server.Auth;
+
+namespace Respond.Server.Alerts;
+
+/// <summary>
+/// A delivery proves itself with the source's token (bearer header, or <c>?code=</c> for senders
+/// that cannot set headers) or with <c>X-Respond-Signature: t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;</c>.
+/// Signatures older (or newer) than five minutes are replays. All comparisons are constant-time.
+/// </summary>
+public static class SourceAuthenticator
+{
+    public const string SignatureHeader = "X-Respond-Signature";
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
+
+    public static bool IsAuthentic(AlertSource source, HttpRequest request, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        if (source.TokenDigest is { } digest)
+        {
+            var token = ApiKeyAuthenticationHandler.BearerToken(request) ?? request.Query["code"].FirstOrDefault();
+            if (SecretComparer.Matches(token, digest))
+            {
+                return true;
+            }
+        }
+
+        return source.SigningKey is { } key
+            && request.Headers[SignatureHeader].FirstOrDefault() is { } header
+            && SignatureIsValid(key, header, body, now);
+    }
+
+    public static bool SignatureIsValid(byte[] key, string header, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        string? timestamp = null;
+        var candidates = new List<string>();
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("t=", StringComparison.Ordinal))
+            {
+                timestamp = part[2..];
+            }
+            else if (part.StartsWith("v1=", StringComparison.Ordinal))
+            {
+                candidates.Add(part[3..]);
+            }
+        }
+
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > ReplayWindow)
+        {
+            return false;
+        }
+
+        var signed = new byte[timestamp!.Length + 1 + body.Length];
+        Encoding.ASCII.GetBytes(timestamp, signed);
+        signed[timestamp.Length] = (byte)'.';
+        body.CopyTo(signed.AsSpan(timestamp.Length + 1));
+        var expected = HMACSHA256.HashData(key, signed);
+
+        var valid = false;
+        foreach (var candidate in candidates)
+        {
+            valid |= TryHex(candidate, out var presented) && CryptographicOperations.FixedTimeEquals(presented, expected);
+        }
+
+        return valid;
+    }
+
+    /// <summary>The header value a sender computes; used by tests, benchmarks and the README's examples.</summary>
+    public static string Sign(string secret, ReadOnlySpan<byte> body, DateTimeOffset at)
+    {
+        var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signed = Encoding.UTF8.GetBytes(t + ".").Concat(body.ToArray()).ToArray();
+        return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed))}";
+    }
+
+    private static bool TryHex(string text, out byte[] bytes)
+    {
+        bytes = [];
+        if (text.Length != 64)
+        {
+            return false;
+        }
+
+        try
+        {
+            bytes = Convert.FromHexString(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

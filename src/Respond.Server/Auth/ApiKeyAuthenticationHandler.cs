@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Respond.Server.Auth;
+
+/// <summary><c>Authorization: Bearer &lt;api key&gt;</c> against the configured users.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    UserDirectory users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = BearerToken(Request);
+        if (key is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var user = users.FindByApiKey(key);
+        return Task.FromResult(user is null
+            ? AuthenticateResult.Fail("Unknown API key.")
+            : AuthenticateResult.Success(new AuthenticationTicket(Principal(user, SchemeName), SchemeName)));
+    }
+
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
+
+    public static ClaimsPrincipal Principal(RespondUser user, string authenticationType)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name) };
+        claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
+    }
+}

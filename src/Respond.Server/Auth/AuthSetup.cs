@@ -1,0 +1,177 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Auth;
+
+/// <summary>
+/// Who may do what. A request authenticates with a bearer API key, an OIDC JWT (when
+/// <c>Respond:Auth:Authority</c> is set), or the console's session cookie; every route then
+/// needs a role, and anything not marked public needs at least a signed-in user.
+/// </summary>
+public static class AuthSetup
+{
+    public const string Selector = "Respond";
+    public const string CookieScheme = "Session";
+    public const string JwtScheme = "Jwt";
+    public const string CookieName = "respond_session";
+
+    public static void AddRespondAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.Configure<Dictionary<string, UserOptions>>(config.GetSection("Respond:Users"));
+        services.AddSingleton<UserDirectory>();
+        var authority = config["Respond:Auth:Authority"];
+        var jwtEnabled = !string.IsNullOrWhiteSpace(authority);
+
+        var auth = services.AddAuthentication(Selector)
+            .AddPolicyScheme(Selector, "API key, JWT or session cookie", o => o.ForwardDefaultSelector = context =>
+            {
+                var token = ApiKeyAuthenticationHandler.BearerToken(context.Request);
+                return token is null ? CookieScheme : jwtEnabled && LooksLikeJwt(token) ? JwtScheme : ApiKeyAuthenticationHandler.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = RevalidateSession;
+            });
+        if (jwtEnabled)
+        {
+            auth.AddJwtBearer(JwtScheme, o =>
+            {
+                o.Authority = authority;
+                o.Audience = config["Respond:Auth:Audience"];
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.RoleClaimType = "roles";
+                o.TokenValidationParameters.NameClaimType = "preferred_username";
+            });
+        }
+
+        services.AddTransient<IClaimsTransformation, RoleExpansion>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddRolePolicies();
+    }
+
+    public static void UseRespondAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseMiddleware<CookieCsrfGuard>();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+    }
+
+    private static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var role in Roles.All)
+        {
+            builder.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(role));
+        }
+
+        return builder;
+    }
+
+    private static bool LooksLikeJwt(string token) =>
+        token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2;
+
+    // A session outlives nothing it was granted from: a removed user or changed roles take effect at once.
+    private static Task RevalidateSession(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var user = name is null ? null : context.HttpContext.RequestServices.GetRequiredService<UserDirectory>().FindByName(name);
+        if (user is null)
+        {
+            context.RejectPrincipal();
+        }
+        else
+        {
+            context.ReplacePrincipal(ApiKeyAuthenticationHandler.Principal(user, CookieScheme));
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>OIDC tokens carry raw role names; give them the same implications as API-key users.</summary>
+internal sealed class RoleExpansion : IClaimsTransformation
+{
+    public Task<System.Security.Claims.ClaimsPrincipal> TransformAsync(System.Security.Claims.ClaimsPrincipal principal)
+    {
+        if (principal.Identity is not System.Security.Claims.ClaimsIdentity { IsAuthenticated: true } identity
+            || identity.AuthenticationType is ApiKeyAuthenticationHandler.SchemeName or AuthSetup.CookieScheme)
+        {
+            return Task.FromResult(principal);
+        }
+
+        var granted = identity.FindAll(identity.RoleClaimType).Select(c => c.Value).ToList();
+        foreach (var role in Roles.Expand(granted).Except(granted))
+        {
+            identity.AddClaim(new System.Security.Claims.Claim(identity.RoleClaimType, role));
+        }
+
+        return Task.FromResult(principal);
+    }
+}
+
+/// <summary>401 and 403 as problem documents rather than redirects or empty bodies.</summary>
+internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler fallback = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    {
+        if (result.Challenged)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required.",
+                "Send Authorization: Bearer <api key or token>, or sign in at POST /api/session.");
+        }
+
+        if (result.Forbidden)
+        {
+            var roles = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles);
+            return Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Your role does not allow this.",
+                $"This needs the role: {string.Join(", ", roles)}.");
+        }
+
+        return fallback.HandleAsync(next, context, policy, result);
+    }
+}
+
+/// <summary>
+/// A cookie is sent by the browser on its own, so an unsafe request riding on it must also carry a
+/// header a cross-site form cannot set.
+/// </summary>
+internal sealed class CookieCsrfGuard(RequestDelegate next)
+{
+    public const string Header = "X-Requested-With";
+    public const string Value = "respond";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var viaCookie = context.User.Identity is { IsAuthenticated: true, AuthenticationType: AuthSetup.CookieScheme };
+        var unsafeMethod = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            || HttpMethods.IsOptions(context.Request.Method));
+        // The Hangfire dashboard carries its own antiforgery token.
+        var dashboard = context.Request.Path.StartsWithSegments("/hangfire");
+        if (viaCookie && unsafeMethod && !dashboard && context.Request.Headers[Header] != Value)
+        {
+            return Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Missing X-Requested-With header.",
+                $"Requests that change something with a session cookie must send {Header}: {Value}.");
+        }
+
+        return next(context);
+    }
+}

@@ -1,0 +1,82 @@
+using Marten;
+using Marten.Linq;
+using Respond.Domain.Common;
+using Respond.Domain.Incidents;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Incidents;
+
+/// <summary><c>GET /api/incidents</c>: the queue, newest first, filtered and paged on indexed fields.</summary>
+public static class ListIncidents
+{
+    public const int MaxPageSize = 200;
+
+    public sealed record Item(
+        Guid Id,
+        long Version,
+        string Title,
+        IncidentStatus Status,
+        Severity Severity,
+        Classification? Classification,
+        string? Assignee,
+        IReadOnlyList<string> Sources,
+        DateTimeOffset OpenedAt,
+        DateTimeOffset? AcknowledgedAt,
+        DateTimeOffset? ContainedAt,
+        DateTimeOffset? RecoveredAt,
+        DateTimeOffset? ClosedAt,
+        DateTimeOffset UpdatedAt);
+
+    public sealed record ItemsPage(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
+
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
+        string? status, string? severity, string? assignee, string? q, int? page, int? pageSize,
+        IQuerySession session, CancellationToken ct) =>
+    {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? 50;
+        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        {
+            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        }
+
+        if (!EnumWords.TryParseList<IncidentStatus>(status, out var statuses) || !EnumWords.TryParseList<Severity>(severity, out var severities))
+        {
+            return Problems.BadRequest(
+                "status is a comma-separated list of new, acknowledged, contained, recovered, closed; " +
+                "severity of informational, low, medium, high, critical.");
+        }
+
+        IQueryable<Incident> query = session.Query<Incident>().Stats(out QueryStatistics stats);
+        if (statuses.Count > 0)
+        {
+            query = query.Where(x => statuses.Contains(x.Status));
+        }
+
+        if (severities.Count > 0)
+        {
+            query = query.Where(x => severities.Contains(x.Severity));
+        }
+
+        if (!string.IsNullOrWhiteSpace(assignee))
+        {
+            query = query.Where(x => x.Assignee == assignee);
+        }
+
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var text = q.Trim();
+            query = query.Where(x => x.Title.Contains(text, StringComparison.OrdinalIgnoreCase));
+        }
+
+        var items = await query
+            .OrderByDescending(x => x.OpenedAt)
+            .Skip((pageNumber - 1) * size)
+            .Take(size)
+            .Select(x => new Item(x.Id, x.Version, x.Title, x.Status, x.Severity, x.Classification, x.Assignee, x.Sources,
+                x.OpenedAt, x.AcknowledgedAt, x.ContainedAt, x.RecoveredAt, x.ClosedAt, x.UpdatedAt))
+            .ToListAsync(ct);
+        return Results.Ok(new ItemsPage(items, pageNumber, size, stats.TotalResults));
+    }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
+}

@@ -1,0 +1,41 @@
+using Respond.Server.Alerts;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+using Respond.Server.Incidents;
+using Respond.Server.Metrics;
+using Respond.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseDefaultRespondUrl();
+
+try
+{
+    builder.AddRespondStorage();
+}
+catch (EmbeddedPostgresException ex)
+{
+    // One clear sentence instead of a stack trace: the operator has something to install or configure.
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+builder.AddRespondHosting();
+builder.AddRespondAuth();
+builder.AddAlertIngestion();
+
+var app = builder.Build();
+
+app.UseRespondHosting();
+app.UseRespondAuth();
+
+app.MapRespondHosting();
+app.MapSession();
+app.MapAlertWebhooks();
+app.MapIncidents();
+app.MapSocMetrics();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point marker for the test host.</summary>
+public partial class Program;

@@ -1,0 +1,121 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
+using Respond.Domain.Incidents;
+using Respond.Server.Alerts;
+using Respond.Server.Incidents;
+using Respond.Server.Metrics;
+using Weasel.Core;
+
+namespace Respond.Server.Storage;
+
+public static class StorageSetup
+{
+    public const string ConnectionName = "Respond";
+
+    /// <summary>
+    /// Marten (events, documents, projections) and Hangfire share one PostgreSQL database: the
+    /// configured one, or a private cluster under <c>.respond/postgres/</c> when none is configured.
+    /// </summary>
+    public static void AddRespondStorage(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = StartEmbedded(builder);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+
+        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.HotCold);
+        services.AddMarten(_ => ConfigureMarten(connectionString))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(daemonMode);
+
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    // Hangfire's defaults poll every 15 s and hide a crashed server's job for 30 min.
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    UseSlidingInvisibilityTimeout = true,
+                    EnableLongPolling = true,
+                }));
+        services.AddHangfireServer(options =>
+        {
+            options.WorkerCount = builder.Configuration.GetValue("Respond:Hangfire:Workers", 4);
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+    }
+
+    internal static StoreOptions ConfigureMarten(string connectionString)
+    {
+        var options = new StoreOptions();
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "respond";
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+
+        // Inline: the API reads its own writes. Async: metrics may trail by a moment.
+        options.Projections.Add(new IncidentProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new IncidentMetricsProjection(), ProjectionLifecycle.Async);
+
+        options.Schema.For<Incident>()
+            .Index(x => x.OpenedAt)
+            .Index(x => x.Status)
+            .Index(x => x.Severity)
+            .Index(x => x.Assignee);
+        options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
+        options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
+        options.Schema.For<CorrelationSlot>();
+        return options;
+    }
+
+    private static string StartEmbedded(WebApplicationBuilder builder)
+    {
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var logger = loggerFactory.CreateLogger("Respond.Storage");
+        var dataRoot = RepositoryRoot.Resolve(
+            builder.Configuration["Respond:Storage:EmbeddedPath"] ?? ".respond/postgres",
+            builder.Environment.ContentRootPath);
+
+        var postgres = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(dataRoot), logger);
+        logger.LogInformation(
+            "No ConnectionStrings:Respond is set: using the private PostgreSQL cluster under {DataRoot} on 127.0.0.1:{Port}",
+            dataRoot, postgres.Port);
+
+        builder.Services.AddSingleton(postgres);
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+        builder.Configuration[$"ConnectionStrings:{ConnectionName}"] = postgres.ConnectionString;
+        return postgres.ConnectionString;
+    }
+}
+
+/// <summary>Stops the private cluster after everything else has stopped using it.</summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres postgres, ILogger<EmbeddedPostgresLifetime> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Stopping the private PostgreSQL cluster");
+        postgres.Stop();
+        return Task.CompletedTask;
+    }
+}
