@@ -38,13 +38,13 @@ public sealed record Incident
     /// <summary>Applies one event. Unknown events leave the state as it is.</summary>
     public static Incident? Evolve(Incident? state, object @event) => (state, @event) switch
     {
-        (_, IncidentOpened e) => Create(e),
+        (_, IncidentOpened e) => Opened(e),
         (null, _) => null,
-        (var s, IIncidentEvent e) => s.Apply(e) with { UpdatedAt = e.At },
+        (var s, IIncidentEvent e) => s.After(e) with { UpdatedAt = e.At },
         (var s, _) => s,
     };
 
-    private static Incident Create(IncidentOpened e) => new()
+    private static Incident Opened(IncidentOpened e) => new()
     {
         Id = e.IncidentId,
         Title = e.Title,
@@ -60,7 +60,7 @@ public sealed record Incident
         Alerts = e.Alert is null ? [] : [e.Alert],
     };
 
-    private Incident Apply(IIncidentEvent @event) => @event switch
+    private Incident After(IIncidentEvent @event) => @event switch
     {
         AlertCorrelated e => this with
         {

@@ -11,8 +11,42 @@ public sealed class SourceOptions
     public string? Kind { get; set; }
     public string? Token { get; set; }
     public string? SigningSecret { get; set; }
-    public GenericMapping? Mapping { get; set; }
+    public MappingOptions? Mapping { get; set; }
     public SourceRateLimit RateLimit { get; set; } = new();
+}
+
+/// <summary><c>Respond:Sources:{name}:Mapping</c> of a generic source, as the contract spells its keys.</summary>
+public sealed class MappingOptions
+{
+    public string? Title { get; set; }
+    public string? Severity { get; set; }
+    public string? Fingerprint { get; set; }
+    public string? Category { get; set; }
+    public string? Description { get; set; }
+    public string? Status { get; set; }
+    public EntityPaths Entities { get; set; } = new();
+
+    public GenericMapping ToMapping() => new()
+    {
+        Title = Title,
+        Severity = Severity,
+        Fingerprint = Fingerprint,
+        Category = Category,
+        Description = Description,
+        Status = Status,
+        Hosts = Entities.Hosts,
+        Accounts = Entities.Accounts,
+        Ips = Entities.Ips,
+        Resources = Entities.Resources,
+    };
+}
+
+public sealed class EntityPaths
+{
+    public string? Hosts { get; set; }
+    public string? Accounts { get; set; }
+    public string? Ips { get; set; }
+    public string? Resources { get; set; }
 }
 
 /// <summary>A token bucket per source: a storm from one sender cannot starve the others.</summary>
@@ -64,7 +98,7 @@ public sealed class AlertSources
                 logger.LogWarning("Source {Source} has neither a Token nor a SigningSecret: it will refuse every delivery", name);
             }
 
-            var parser = AlertParsers.Create(kind, source.Mapping);
+            var parser = AlertParsers.Create(kind, source.Mapping?.ToMapping());
             sources[name] = new AlertSource(
                 name,
                 kind,

@@ -53,7 +53,6 @@ public static class ReceiveWebhook
             .AllowAnonymous() // the source's own token or signature is checked below
             .RequireRateLimiting(RateLimitPolicy)
             .WithTags("Alerts")
-            .Accepts<JsonElement>("application/json")
             .Produces<Answer>(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(429).ProducesProblem(503);

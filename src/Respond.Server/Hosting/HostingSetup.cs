@@ -55,7 +55,7 @@ public static class HostingSetup
             "admin",
             "/hangfire",
             new DashboardOptions { Authorization = [], DashboardTitle = "Respond jobs", DisplayStorageConnectionString = false });
-        app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route."));
+        app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route.")).RequireAuthorization(Auth.Roles.Viewer);
     }
 }
 

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using Respond.Server.Tests.Infrastructure;
+
+namespace Respond.Server.Tests.Auth;
+
+/// <summary>Every route group: 401 without credentials, 403 with a role below the one it needs, through with it.</summary>
+public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
+{
+    private static readonly string AnyId = Guid.NewGuid().ToString();
+
+    public static TheoryData<string, string, string, string> Routes => new()
+    {
+        // method, path, role that is enough, role that is not
+        { "GET", "/api/incidents", "viewer", "norole" },
+        { "GET", $"/api/incidents/{AnyId}", "viewer", "norole" },
+        { "GET", $"/api/incidents/{AnyId}/timeline", "viewer", "norole" },
+        { "GET", "/api/metrics/soc", "viewer", "norole" },
+        { "GET", "/api/session", "viewer", "norole" },
+        { "POST", "/api/incidents", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/acknowledge", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/assign", "responder", "approver" },
+        { "POST", $"/api/incidents/{AnyId}/severity", "responder", "author" },
+        { "POST", $"/api/incidents/{AnyId}/comments", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/observables", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/contain", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/recover", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/close", "responder", "viewer" },
+        { "POST", $"/api/incidents/{AnyId}/reopen", "responder", "viewer" },
+        { "GET", "/hangfire", "admin", "responder" },
+        { "GET", "/api/no-such-route", "viewer", "norole" },
+    };
+
+    private static HttpRequestMessage Request(string method, string path) =>
+        new(new HttpMethod(method), path) { Content = method == "GET" ? null : JsonContent.Create(new { }) };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Without_credentials_is_401(string method, string path, string enough, string notEnough)
+    {
+        _ = (enough, notEnough);
+        var response = await app.Anonymous().SendAsync(Request(method, path));
+        await response.ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task With_a_wrong_api_key_is_401(string method, string path, string enough, string notEnough)
+    {
+        _ = (enough, notEnough);
+        var client = app.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "not-a-key-of-anyone-0123456789");
+        await (await client.SendAsync(Request(method, path))).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task With_too_small_a_role_is_403(string method, string path, string enough, string notEnough)
+    {
+        _ = enough;
+        await (await app.As(notEnough).SendAsync(Request(method, path))).ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task With_the_role_or_admin_gets_through(string method, string path, string enough, string notEnough)
+    {
+        _ = notEnough;
+        foreach (var user in new[] { enough, "admin" })
+        {
+            var response = await app.As(user).SendAsync(Request(method, path));
+            Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/openapi/v1.json")]
+    public async Task Public_routes_need_no_credentials(string path) =>
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync(path)).StatusCode);
+}
