@@ -24,6 +24,11 @@ public static class AuthSetup
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        if (BootstrapAdmin.Apply(builder) is { } keyPath)
+        {
+            services.AddHostedService(sp => new BootstrapAdminNotice(keyPath, sp.GetRequiredService<ILogger<BootstrapAdminNotice>>()));
+        }
+
         services.Configure<Dictionary<string, UserOptions>>(config.GetSection("Respond:Users"));
         services.AddSingleton<UserDirectory>();
         var authority = config["Respond:Auth:Authority"];

@@ -89,7 +89,9 @@ public static class StorageSetup
 
     private static string StartEmbedded(WebApplicationBuilder builder)
     {
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        // The cluster logs through this factory for its whole life (stop, lock waits), so the host owns and disposes it.
+        var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        builder.Services.AddSingleton(new EmbeddedPostgresLogging(loggerFactory));
         var logger = loggerFactory.CreateLogger("Respond.Storage");
         var dataRoot = RepositoryRoot.Resolve(
             builder.Configuration["Respond:Storage:EmbeddedPath"] ?? ".respond/postgres",
@@ -105,6 +107,11 @@ public static class StorageSetup
         builder.Configuration[$"ConnectionStrings:{ConnectionName}"] = postgres.ConnectionString;
         return postgres.ConnectionString;
     }
+}
+
+internal sealed class EmbeddedPostgresLogging(ILoggerFactory factory) : IDisposable
+{
+    public void Dispose() => factory.Dispose();
 }
 
 /// <summary>Stops the private cluster after everything else has stopped using it.</summary>

@@ -59,3 +59,24 @@ public class SessionCookieTests(RespondApp app) : IClassFixture<RespondApp>
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 }
+
+public class BootstrapAdminTests
+{
+    [Fact]
+    public void The_generated_key_is_private_long_and_reused()
+    {
+        var folder = Directory.CreateTempSubdirectory("respond-test-key-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "sub", "admin.key");
+            var key = Respond.Server.Auth.BootstrapAdmin.EnsureKey(path);
+            Assert.True(key.Length >= 32);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(key, Respond.Server.Auth.BootstrapAdmin.EnsureKey(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

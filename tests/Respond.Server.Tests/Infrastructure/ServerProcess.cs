@@ -141,7 +141,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var testBin = AppContext.BaseDirectory; // …/tests/Respond.Server.Tests/bin/<Configuration>/net10.0/
         var configuration = new DirectoryInfo(testBin).Parent!.Name;
-        var root = Storage.RepositoryRoot.Find(testBin) ?? throw new InvalidOperationException("Not inside a Respond checkout.");
+        var root = Respond.Server.Storage.RepositoryRoot.Find(testBin) ?? throw new InvalidOperationException("Not inside a Respond checkout.");
         var dll = Path.Combine(root, "src", "Respond.Server", "bin", configuration, "net10.0", "Respond.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using DotNet.Testcontainers.Configurations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Respond.Server.Storage;
+using Testcontainers.PostgreSql;
+
+namespace Respond.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server for the whole test run, started lazily: the server named by
+/// <c>RESPOND_TEST_POSTGRES</c>, else a Testcontainers <c>postgres:15-alpine</c> when a Docker engine answers,
+/// else a private cluster from the installed binaries in a temp folder that is stopped and deleted at exit.
+/// Every test asks for its own fresh database.
+/// </summary>
+public static class TestPostgres
+{
+    public const string EnvironmentVariable = "RESPOND_TEST_POSTGRES";
+
+    private static readonly Lazy<Task<Server>> Instance = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Which server the run uses (for logs); "not started" until the first database is asked for.</summary>
+    public static string Describe =>
+        Instance.IsValueCreated && Instance.Value.IsCompletedSuccessfully ? Instance.Value.Result.Description : "not started";
+
+    /// <summary>Creates a new empty database "&lt;prefix&gt;_&lt;random&gt;" and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var server = await Instance.Value.ConfigureAwait(false);
+        var name = DatabaseName(prefix);
+
+        await using (var connection = new NpgsqlConnection(server.AdminConnectionString))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            // The name is [a-z0-9_]+ by construction.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        server.Created.Add(name);
+        return new NpgsqlConnectionStringBuilder(server.AdminConnectionString)
+        {
+            Database = name,
+            Pooling = true,
+            // Many short-lived hosts share one server: give idle pooled connections back quickly.
+            ConnectionIdleLifetime = 10,
+            ConnectionPruningInterval = 2,
+        }.ConnectionString;
+    }
+
+    internal static string DatabaseName(string prefix)
+    {
+        var cleaned = new StringBuilder();
+        foreach (var c in (prefix ?? "").ToLowerInvariant())
+        {
+            cleaned.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' ? c : '_');
+        }
+
+        var stem = cleaned.ToString().Trim('_');
+        if (stem.Length == 0)
+        {
+            stem = "test";
+        }
+
+        if (stem.Length > 40)
+        {
+            stem = stem[..40];
+        }
+
+        return $"{stem}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+    }
+
+    private static async Task<Server> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var builder = new NpgsqlConnectionStringBuilder(configured);
+            if (string.IsNullOrEmpty(builder.Database))
+            {
+                builder.Database = "postgres";
+            }
+
+            var server = new Server(builder.ConnectionString, $"{EnvironmentVariable} ({builder.Host}:{builder.Port})");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DropCreatedDatabases();
+            return server;
+        }
+
+        if (DockerAnswers())
+        {
+            var container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            await container.StartAsync().ConfigureAwait(false);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(20));
+            return new Server(container.GetConnectionString(), "Testcontainers postgres:15-alpine");
+        }
+
+        return await Task.Run(StartEmbedded).ConfigureAwait(false);
+    }
+
+    private static Server StartEmbedded()
+    {
+        TestClusterFolder.ReapAbandoned();
+        var folder = TestClusterFolder.Create();
+        EmbeddedPostgres embedded;
+        try
+        {
+            embedded = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(folder.DataRoot, "postgres"), NullLogger.Instance);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            // The test runner may kill the test host before this finishes; the folder's watchdog completes the job then.
+            NpgsqlConnection.ClearAllPools();
+            embedded.Dispose();
+            folder.Dispose();
+        };
+
+        return new Server(embedded.ConnectionStringFor("postgres"), $"embedded PostgreSQL on 127.0.0.1:{embedded.Port} under {folder.DataRoot}");
+    }
+
+    private static bool DockerAnswers()
+    {
+        try
+        {
+            return TestcontainersSettings.OS.DockerEndpointAuthConfig is not null;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Server(string adminConnectionString, string description)
+    {
+        public string AdminConnectionString { get; } = adminConnectionString;
+
+        public string Description { get; } = description;
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Created { get; } = [];
+
+        // Only for a server we do not own: the container and the temp cluster disappear as a whole.
+        public void DropCreatedDatabases()
+        {
+            try
+            {
+                NpgsqlConnection.ClearAllPools();
+                using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 5 }.ConnectionString);
+                connection.Open();
+                foreach (var name in Created)
+                {
+                    using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                    drop.ExecuteNonQuery();
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // Best effort at exit.
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A temp folder <c>/tmp/respond-test-&lt;random&gt;</c> for a private test cluster (in <see cref="DataRoot"/>). It records the
+/// owning process so a later run can stop and delete clusters left by a run that was killed.
+/// </summary>
+public sealed class TestClusterFolder : IDisposable
+{
+    private const string Prefix = "respond-test-";
+    private const string OwnerFile = "owner";
+
+    private TestClusterFolder(string path) => Path = path;
+
+    public string Path { get; }
+
+    public string DataRoot => System.IO.Path.Combine(Path, "postgres");
+
+    public static TestClusterFolder Create()
+    {
+        var path = System.IO.Path.Combine(TempRoot(), Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        Directory.CreateDirectory(path);
+        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        StartWatchdog(path);
+        return new TestClusterFolder(path);
+    }
+
+    // `dotnet test` does not wait for ProcessExit handlers (microsoft/vstest#1900) and a test host may be killed: a detached
+    // shell waits for this process to end, then stops the folder's postmaster and deletes the folder. It ends by itself as
+    // soon as the folder is gone.
+    private static void StartWatchdog(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var owner = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var script = $$"""
+            (
+              while kill -0 {{owner}} 2>/dev/null && [ -d '{{path}}' ]; do sleep 0.5; done
+              if [ -d '{{path}}' ]; then
+                for f in $(find '{{path}}' -name postmaster.pid 2>/dev/null); do
+                  pid=$(head -n 1 "$f" 2>/dev/null)
+                  if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = postgres ]; then
+                    kill -INT "$pid" 2>/dev/null
+                    i=0
+                    while st=$(cut -d ' ' -f 3 /proc/$pid/stat 2>/dev/null) && [ -n "$st" ] && [ "$st" != Z ]; do
+                      if [ $i -ge 100 ]; then kill -KILL "$pid" 2>/dev/null; break; fi
+                      sleep 0.2; i=$((i+1))
+                    done
+                  fi
+                done
+                rm -rf '{{path}}'
+              fi
+            ) </dev/null >/dev/null 2>&1 &
+            """;
+        try
+        {
+            using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", script]) { UseShellExecute = false });
+            shell?.WaitForExit(5000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No shell: ProcessExit and the reaper of the next run still clean up.
+        }
+    }
+
+    /// <summary>Stops any postmaster still running in the folder, then deletes it.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (Directory.Exists(Path))
+            {
+                foreach (var pidFile in Directory.EnumerateFiles(Path, "postmaster.pid", SearchOption.AllDirectories))
+                {
+                    StopLeftoverPostmaster(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(pidFile))!);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort; the watchdog and the reaper try again.
+        }
+
+        try
+        {
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file still in use or not ours: the watchdog or the reaper of a later run deletes it.
+        }
+    }
+
+    /// <summary>Stops and deletes test clusters whose owning test process is gone.</summary>
+    public static void ReapAbandoned()
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(TempRoot(), Prefix + "*"))
+            {
+                var owner = System.IO.Path.Combine(folder, OwnerFile);
+                if (File.Exists(owner)
+                    && int.TryParse(File.ReadAllText(owner).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    && !IsAlive(pid))
+                {
+                    new TestClusterFolder(folder).Dispose();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reaping is a courtesy.
+        }
+    }
+
+    /// <summary>The postmaster pid recorded in <c>data/postmaster.pid</c> when that process is alive and is a postgres.</summary>
+    public static int? PostmasterPid(string dataRoot)
+    {
+        var pidFile = System.IO.Path.Combine(dataRoot, "data", "postmaster.pid");
+        try
+        {
+            if (!File.Exists(pidFile))
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(pidFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return int.TryParse(reader.ReadLine(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid) && IsPostgres(pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsPostgres(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.ProcessName == "postgres";
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the process runs (a zombie waiting to be reaped counts as gone).</summary>
+    public static bool IsAlive(int pid) => EmbeddedPostgres.IsAlive(pid);
+
+    private static void StopLeftoverPostmaster(string dataRoot)
+    {
+        if (PostmasterPid(dataRoot) is not { } pid)
+        {
+            return;
+        }
+
+        try
+        {
+            // SIGINT is PostgreSQL's fast shutdown; SIGKILL only if it does not go within the deadline.
+            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            {
+                kill?.WaitForExit(5000);
+            }
+
+            var deadline = Stopwatch.StartNew();
+            while (IsAlive(pid) && deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(100);
+            }
+
+            if (IsAlive(pid))
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    private static string TempRoot() =>
+        !OperatingSystem.IsWindows() && Directory.Exists("/tmp") ? "/tmp" : System.IO.Path.GetTempPath();
+}
