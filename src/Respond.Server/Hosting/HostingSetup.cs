@@ -1,9 +1,9 @@
 using Hangfire;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Respond.Server.Alerts;
 using Respond.Server.Auth;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
 namespace Respond.Server.Hosting;

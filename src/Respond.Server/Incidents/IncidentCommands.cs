@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Marten;
 using JasperFx;
+using Marten;
 using Respond.Domain.Incidents;
 using Respond.Server.Hosting;
 
