@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Respond.Domain.Alerts;
 
 /// <summary>Things an alert names: hosts, accounts, IP addresses and cloud resource ids.</summary>
@@ -10,6 +12,7 @@ public sealed record EntitySet
     public IReadOnlyList<string> Ips { get; init; } = [];
     public IReadOnlyList<string> Resources { get; init; } = [];
 
+    [JsonIgnore]
     public bool IsEmpty => Hosts.Count == 0 && Accounts.Count == 0 && Ips.Count == 0 && Resources.Count == 0;
 
     public static EntitySet Of(

@@ -16,7 +16,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var key = BearerToken(Request);
+        // Webhooks carry their source's token, not a user's key; they are checked by the webhook itself.
+        var key = Request.Path.StartsWithSegments("/api/webhooks") ? null : BearerToken(Request);
         if (key is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());

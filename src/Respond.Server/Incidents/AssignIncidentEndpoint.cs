@@ -10,8 +10,8 @@ public static class AssignIncidentEndpoint
     public sealed record Body(string? Assignee);
 
     public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/assign", (
-        Guid id, Body? body, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        IncidentCommands.RunAsync(id, context.Request, session, incident => IncidentDecider.Decide(incident, new AssignIncident(body?.Assignee ?? "", context.User.Actor(), clock.GetUtcNow())), ct))
+        Guid id, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        IncidentCommands.RunAsync<Body>(id, context, session, (incident, body) => IncidentDecider.Decide(incident, new AssignIncident(body?.Assignee ?? "", context.User.Actor(), clock.GetUtcNow())), ct))
         .RequireAuthorization(Roles.Responder)
         .Produces<CommandAnswer>()
         .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);

@@ -10,8 +10,8 @@ public static class ChangeSeverityEndpoint
     public sealed record Body(Respond.Domain.Common.Severity? Severity, string? Reason);
 
     public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/severity", (
-        Guid id, Body? body, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        IncidentCommands.RunAsync(id, context.Request, session, incident => IncidentDecider.Decide(incident, new ChangeSeverity(
+        Guid id, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        IncidentCommands.RunAsync<Body>(id, context, session, (incident, body) => IncidentDecider.Decide(incident, new ChangeSeverity(
             body?.Severity ?? throw new InvalidCommandException("severity is required: informational, low, medium, high or critical."),
             body.Reason ?? "", context.User.Actor(), clock.GetUtcNow())), ct))
         .RequireAuthorization(Roles.Responder)

@@ -10,8 +10,8 @@ public static class CloseIncidentEndpoint
     public sealed record Body(Classification? Classification, string? Reason);
 
     public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/close", (
-        Guid id, Body? body, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        IncidentCommands.RunAsync(id, context.Request, session, incident => IncidentDecider.Decide(incident, new CloseIncident(
+        Guid id, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        IncidentCommands.RunAsync<Body>(id, context, session, (incident, body) => IncidentDecider.Decide(incident, new CloseIncident(
             body?.Classification ?? throw new InvalidCommandException(
                 "classification is required: true-positive, benign-positive, false-positive or undetermined."),
             body.Reason ?? "", context.User.Actor(), clock.GetUtcNow())), ct))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using JasperFx;
 using Marten;
 using Respond.Domain.Incidents;
@@ -16,6 +17,38 @@ public sealed record CommandAnswer(Guid Id, long Version);
 public static class IncidentCommands
 {
     public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    /// <summary>Reads an optional JSON body: none, empty or <c>{}</c> all mean "nothing needed".</summary>
+    public static async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken ct)
+        where TBody : class
+    {
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<TBody>(request.Body, JsonConventions.Api, ct);
+            return (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"The body is not valid JSON for this command: {ex.Message}"));
+        }
+    }
+
+    public static async Task<IResult> RunAsync<TBody>(
+        Guid id,
+        HttpContext context,
+        IDocumentSession session,
+        Func<Incident, TBody?, IReadOnlyList<object>> decide,
+        CancellationToken ct)
+        where TBody : class
+    {
+        var (body, error) = await ReadBodyAsync<TBody>(context.Request, ct);
+        return error ?? await RunAsync(id, context.Request, session, incident => decide(incident, body), ct);
+    }
 
     public static async Task<IResult> RunAsync(
         Guid id,

@@ -12,8 +12,14 @@ public static class OpenIncidentByHand
     public sealed record Body(string? Title, Severity? Severity, string? Description);
 
     public static void Map(RouteGroupBuilder group) => group.MapPost("/", async (
-        Body? body, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
     {
+        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
         try
         {
             var opened = IncidentDecider.Decide(new OpenIncident(

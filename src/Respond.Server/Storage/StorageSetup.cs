@@ -31,7 +31,10 @@ public static class StorageSetup
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 
-        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.HotCold);
+        // Solo by default: HotCold's leader election takes a Medallion advisory lock, and the
+        // DistributedLock.Core served here (1.0.9) lacks the type the patched Postgres lock needs
+        // (docs/DIVERGENCES.md). Set HotCold once a compatible Patched.DistributedLock.Core exists.
+        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.Solo);
         services.AddMarten(_ => ConfigureMarten(connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -90,7 +93,12 @@ public static class StorageSetup
     private static string StartEmbedded(WebApplicationBuilder builder)
     {
         // The cluster logs through this factory for its whole life (stop, lock waits), so the host owns and disposes it.
-        var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        }));
         builder.Services.AddSingleton(new EmbeddedPostgresLogging(loggerFactory));
         var logger = loggerFactory.CreateLogger("Respond.Storage");
         var dataRoot = RepositoryRoot.Resolve(

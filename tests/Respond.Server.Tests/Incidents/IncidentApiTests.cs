@@ -92,6 +92,24 @@ public class IncidentApiTests(RespondApp app) : IClassFixture<RespondApp>
     }
 
     [Fact]
+    public async Task Commands_that_need_nothing_take_no_body_an_empty_body_or_braces()
+    {
+        var id = await responder.OpenIncidentAsync();
+        var bare = await responder.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{id}/acknowledge"));
+        Assert.Equal(2, (await bare.JsonAsync(HttpStatusCode.OK))["version"]!.GetValue<long>());
+
+        var empty = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{id}/contain")
+        {
+            Content = new StringContent("", System.Text.Encoding.UTF8, "application/json"),
+        };
+        Assert.Equal(3, (await (await responder.SendAsync(empty)).JsonAsync(HttpStatusCode.OK))["version"]!.GetValue<long>());
+        await (await responder.PostJsonAsync($"/api/incidents/{id}/recover", new { })).JsonAsync(HttpStatusCode.OK);
+
+        var timeline = await (await responder.GetAsync($"/api/incidents/{id}/timeline")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("isEmpty", timeline, StringComparison.Ordinal); // only facts, no computed helpers
+    }
+
+    [Fact]
     public async Task Unknown_incidents_are_404_problems()
     {
         var id = Guid.NewGuid();

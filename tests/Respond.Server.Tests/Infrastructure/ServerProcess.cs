@@ -38,7 +38,6 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         var settings = TestUsers.Settings(connectionString);
-        settings["Respond:Storage:DaemonMode"] = "HotCold";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -28,7 +28,6 @@ public static class TestUsers
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Respond"] = connectionString,
-            ["Respond:Storage:DaemonMode"] = "Solo",
             ["Respond:Hangfire:Workers"] = "1",
             ["Respond:Users:norole:ApiKey"] = NoRoleKey,
         };
