@@ -58,6 +58,7 @@ public static class AuthSetup
                 o.Authority = authority;
                 o.Audience = config["Respond:Auth:Audience"];
                 o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = config.GetValue("Respond:Auth:RequireHttpsMetadata", true);
                 o.TokenValidationParameters.RoleClaimType = "roles";
                 o.TokenValidationParameters.NameClaimType = "preferred_username";
             });
