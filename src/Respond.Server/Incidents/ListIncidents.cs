@@ -1,5 +1,4 @@
 using Marten;
-using Marten.Linq;
 using Respond.Domain.Common;
 using Respond.Domain.Incidents;
 using Respond.Server.Auth;
@@ -48,7 +47,7 @@ public static class ListIncidents
                 "severity of informational, low, medium, high, critical.");
         }
 
-        IQueryable<Incident> query = session.Query<Incident>().Stats(out QueryStatistics stats);
+        IQueryable<Incident> query = session.Query<Incident>();
         if (statuses.Count > 0)
         {
             query = query.Where(x => statuses.Contains(x.Status));
@@ -70,6 +69,9 @@ public static class ListIncidents
             query = query.Where(x => x.Title.Contains(text, StringComparison.OrdinalIgnoreCase));
         }
 
+        // A separate count lets PostgreSQL count from the indexed columns instead of carrying every
+        // full document through the page query (Marten's Stats() does the latter).
+        var total = await query.CountAsync(ct);
         var items = await query
             .OrderByDescending(x => x.OpenedAt)
             .Skip((pageNumber - 1) * size)
@@ -77,6 +79,6 @@ public static class ListIncidents
             .Select(x => new Item(x.Id, x.Version, x.Title, x.Status, x.Severity, x.Classification, x.Assignee, x.Sources,
                 x.OpenedAt, x.AcknowledgedAt, x.ContainedAt, x.RecoveredAt, x.ClosedAt, x.UpdatedAt))
             .ToListAsync(ct);
-        return Results.Ok(new ItemsPage(items, pageNumber, size, stats.TotalResults));
+        return Results.Ok(new ItemsPage(items, pageNumber, size, total));
     }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
 }

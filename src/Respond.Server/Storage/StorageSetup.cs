@@ -28,6 +28,7 @@ public static class StorageSetup
             connectionString = StartEmbedded(builder);
         }
 
+        connectionString = Tuned(connectionString);
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 
@@ -79,15 +80,38 @@ public static class StorageSetup
         options.Projections.Add(new IncidentProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentMetricsProjection(), ProjectionLifecycle.Async);
 
+        // Real columns, not JSON expression indexes: cheaper to keep up on every incident write,
+        // and the queue sorts and counts on them directly.
         options.Schema.For<Incident>()
-            .Index(x => x.OpenedAt)
-            .Index(x => x.Status)
-            .Index(x => x.Severity)
-            .Index(x => x.Assignee);
+            .Duplicate(x => x.OpenedAt)
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.Severity)
+            .Duplicate(x => x.Assignee!);
         options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
         options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
         options.Schema.For<CorrelationSlot>();
         return options;
+    }
+
+    /// <summary>
+    /// Per-alert statements are the same few shapes: let Npgsql prepare them, and skip the
+    /// DISCARD ALL on every pool return (nothing here changes session state). Explicit settings win.
+    /// </summary>
+    internal static string Tuned(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string StartEmbedded(WebApplicationBuilder builder)
