@@ -25,6 +25,7 @@ public static class ReceiveWebhook
         builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
         builder.Services.AddSingleton<AlertSources>();
         builder.Services.AddSingleton<AlertIngestor>();
+        builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
@@ -61,7 +62,7 @@ public static class ReceiveWebhook
         string source,
         HttpContext context,
         AlertSources sources,
-        AlertIngestor ingestor,
+        GroupCommit ingestor,
         RespondMetrics metrics,
         TimeProvider clock,
         ILoggerFactory loggers,
