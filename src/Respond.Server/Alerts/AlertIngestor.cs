@@ -72,7 +72,23 @@ public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILog
             break;
         }
 
-        var now = clock.GetUtcNow();
+        if (slot is null || slot.Generation != generation)
+        {
+            session.Store(new CorrelationSlot { Id = slotId, Generation = generation });
+        }
+
+        var result = Stage(session, alert, alertId, open, stream, generation, clock.GetUtcNow());
+        await session.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Stages an alert's effect in the session: decide, open or append to the incident, and record
+    /// the alert. Both the single path and the group commit write through here.
+    /// </summary>
+    internal static IngestedAlert Stage(IDocumentSession session, NormalizedAlert alert, Guid alertId, Incident? open,
+        IEventStream<Incident>? stream, int generation, DateTimeOffset now)
+    {
         var incidentId = AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, generation);
         var decision = AlertIntake.Decide(open, incidentId, alertId, alert, now);
         if (decision.Events.Count > 0)
@@ -87,11 +103,6 @@ public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILog
             }
         }
 
-        if (slot is null || slot.Generation != generation)
-        {
-            session.Store(new CorrelationSlot { Id = slotId, Generation = generation });
-        }
-
         session.Insert(new AlertRecord
         {
             Id = alertId,
@@ -100,7 +111,6 @@ public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILog
             ReceivedAt = now,
             Alert = alert,
         });
-        await session.SaveChangesAsync(ct);
         return new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
     }
 

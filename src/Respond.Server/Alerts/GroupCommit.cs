@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Marten;
 using Respond.Domain.Alerts;
-using Respond.Domain.Incidents;
 
 namespace Respond.Server.Alerts;
 
@@ -131,27 +130,11 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>A first alert for its key: open the incident under the key's first-generation id.</summary>
+    /// <summary>A first alert for its key: its incident, if any, opens under the key's first generation.</summary>
     private static IngestedAlert Stage(IDocumentSession session, Pending pending, DateTimeOffset now)
     {
-        var alert = pending.Alert;
-        var incidentId = AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, 0);
-        var decision = AlertIntake.Decide(null, incidentId, pending.AlertId, alert, now);
-        if (decision.Events.Count > 0)
-        {
-            session.Events.StartStream<Incident>(incidentId, decision.Events);
-        }
-
         session.Insert(new CorrelationSlot { Id = pending.SlotId, Generation = 0 });
-        session.Insert(new AlertRecord
-        {
-            Id = pending.AlertId,
-            IncidentId = decision.IncidentId,
-            Disposition = decision.Disposition,
-            ReceivedAt = now,
-            Alert = alert,
-        });
-        return new IngestedAlert(pending.AlertId, decision.IncidentId, decision.Disposition);
+        return AlertIngestor.Stage(session, pending.Alert, pending.AlertId, open: null, stream: null, generation: 0, now);
     }
 
     private async Task CompleteAloneAsync(Pending pending)
