@@ -54,11 +54,7 @@ public static class SourceAuthenticator
             return false;
         }
 
-        var signed = new byte[timestamp!.Length + 1 + body.Length];
-        Encoding.ASCII.GetBytes(timestamp, signed);
-        signed[timestamp.Length] = (byte)'.';
-        body.CopyTo(signed.AsSpan(timestamp.Length + 1));
-        var expected = HMACSHA256.HashData(key, signed);
+        var expected = Mac(key, timestamp!, body);
 
         var valid = false;
         foreach (var candidate in candidates)
@@ -69,12 +65,21 @@ public static class SourceAuthenticator
         return valid;
     }
 
-    /// <summary>The header value a sender computes; used by tests, benchmarks and the README's examples.</summary>
+    /// <summary>The header value a sender computes (the tests sign with it).</summary>
     public static string Sign(string secret, ReadOnlySpan<byte> body, DateTimeOffset at)
     {
         var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signed = Encoding.UTF8.GetBytes(t + ".").Concat(body.ToArray()).ToArray();
-        return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed))}";
+        return $"t={t},v1={Convert.ToHexStringLower(Mac(Encoding.UTF8.GetBytes(secret), t, body))}";
+    }
+
+    /// <summary>HMAC-SHA256 of <c>"&lt;t&gt;.&lt;raw body&gt;"</c>: what a signature signs.</summary>
+    private static byte[] Mac(byte[] key, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var signed = new byte[timestamp.Length + 1 + body.Length];
+        Encoding.ASCII.GetBytes(timestamp, signed);
+        signed[timestamp.Length] = (byte)'.';
+        body.CopyTo(signed.AsSpan(timestamp.Length + 1));
+        return HMACSHA256.HashData(key, signed);
     }
 
     private static bool TryHex(string text, out byte[] bytes)
