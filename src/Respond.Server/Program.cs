@@ -1,5 +1,6 @@
 using Respond.Server.Alerts;
 using Respond.Server.Auth;
+using Respond.Server.Connectors;
 using Respond.Server.Hosting;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
@@ -22,6 +23,7 @@ catch (EmbeddedPostgresException ex)
 builder.AddRespondHosting();
 builder.AddRespondAuth();
 builder.AddAlertIngestion();
+builder.AddConnectors();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapSession();
 app.MapAlertWebhooks();
 app.MapIncidents();
 app.MapSocMetrics();
+app.MapConnectors();
 
 await app.RunAsync();
 return 0;
