@@ -4,6 +4,7 @@ using Respond.Server.Connectors;
 using Respond.Server.Hosting;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
+using Respond.Server.Playbooks.Library;
 using Respond.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ builder.AddRespondHosting();
 builder.AddRespondAuth();
 builder.AddAlertIngestion();
 builder.AddConnectors();
+builder.AddPlaybookLibrary();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapAlertWebhooks();
 app.MapIncidents();
 app.MapSocMetrics();
 app.MapConnectors();
+app.MapPlaybookLibrary();
 
 await app.RunAsync();
 return 0;

@@ -8,7 +8,10 @@ using Respond.Domain.Incidents;
 using Respond.Server.Alerts;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
+using Respond.Server.Playbooks.Library;
 using Weasel.Core;
+using Wolverine;
+using Wolverine.Marten;
 
 namespace Respond.Server.Storage;
 
@@ -39,7 +42,16 @@ public static class StorageSetup
         services.AddMarten(_ => ConfigureMarten(connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(daemonMode);
+            .AddAsyncDaemon(daemonMode)
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Policies.AutoApplyTransactions();
+            opts.Durability.Mode = DurabilityMode.Balanced;
+        });
 
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -90,6 +102,7 @@ public static class StorageSetup
         options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
         options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
         options.Schema.For<CorrelationSlot>();
+        PlaybookLibrarySetup.ConfigureStorage(options);
         return options;
     }
 
