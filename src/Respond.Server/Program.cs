@@ -1,10 +1,12 @@
 using Respond.Server.Alerts;
+using Respond.Server.Approvals;
 using Respond.Server.Auth;
 using Respond.Server.Connectors;
 using Respond.Server.Hosting;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
+using Respond.Server.Playbooks.Runs;
 using Respond.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +28,7 @@ builder.AddRespondAuth();
 builder.AddAlertIngestion();
 builder.AddConnectors();
 builder.AddPlaybookLibrary();
+builder.AddPlaybookRuns();
 
 var app = builder.Build();
 
@@ -39,6 +42,8 @@ app.MapIncidents();
 app.MapSocMetrics();
 app.MapConnectors();
 app.MapPlaybookLibrary();
+app.MapPlaybookRuns();
+app.MapApprovals();
 
 await app.RunAsync();
 return 0;

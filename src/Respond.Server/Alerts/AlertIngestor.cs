@@ -15,7 +15,7 @@ public sealed record IngestedAlert(Guid AlertId, Guid? IncidentId, Disposition D
 /// the storage, not from timing: the alert's id is derived from its duplicate key and the
 /// incident's from its correlation key, so concurrent twins collide and the loser re-reads.
 /// </summary>
-public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILogger<AlertIngestor> logger)
+public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, ILogger<AlertIngestor> logger)
 {
     private const int MaxAttempts = 12;
 
@@ -40,7 +40,8 @@ public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILog
 
     private async Task<IngestedAlert> TryIngestAsync(NormalizedAlert alert, Guid alertId, string slotId, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
+        await using var transaction = sessions.Open();
+        var session = transaction.Session;
 
         // One round trip tells whether this is a redelivery and which incident generation the key is on.
         var batch = session.CreateBatchQuery();
@@ -77,22 +78,24 @@ public sealed class AlertIngestor(IDocumentStore store, TimeProvider clock, ILog
             session.Store(new CorrelationSlot { Id = slotId, Generation = generation });
         }
 
-        var result = Stage(session, alert, alertId, open, stream, generation, clock.GetUtcNow());
-        await session.SaveChangesAsync(ct);
+        var result = Stage(session, alert, alertId, open, stream, generation, clock.GetUtcNow(), transaction.Staged);
+        await transaction.SaveChangesAsync(ct);
         return result;
     }
 
     /// <summary>
     /// Stages an alert's effect in the session: decide, open or append to the incident, and record
-    /// the alert. Both the single path and the group commit write through here.
+    /// the alert. Both the single path and the group commit write through here. The incident events
+    /// are added to <paramref name="staged"/> when the caller collects them for triggers.
     /// </summary>
     internal static IngestedAlert Stage(IDocumentSession session, NormalizedAlert alert, Guid alertId, Incident? open,
-        IEventStream<Incident>? stream, int generation, DateTimeOffset now)
+        IEventStream<Incident>? stream, int generation, DateTimeOffset now, List<object>? staged)
     {
         var incidentId = AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, generation);
         var decision = AlertIntake.Decide(open, incidentId, alertId, alert, now);
         if (decision.Events.Count > 0)
         {
+            staged?.AddRange(decision.Events);
             if (open is null)
             {
                 session.Events.StartStream<Incident>(incidentId, decision.Events);

@@ -20,14 +20,14 @@ public sealed class GroupCommit : IAsyncDisposable
         new BoundedChannelOptions(4096) { SingleWriter = false, SingleReader = false });
     private readonly CancellationTokenSource stopping = new();
     private readonly Task[] writers;
-    private readonly IDocumentStore store;
+    private readonly AlertSessions sessions;
     private readonly AlertIngestor single;
     private readonly TimeProvider clock;
     private readonly ILogger<GroupCommit> logger;
 
-    public GroupCommit(IDocumentStore store, AlertIngestor single, TimeProvider clock, ILogger<GroupCommit> logger)
+    public GroupCommit(AlertSessions sessions, AlertIngestor single, TimeProvider clock, ILogger<GroupCommit> logger)
     {
-        this.store = store;
+        this.sessions = sessions;
         this.single = single;
         this.clock = clock;
         this.logger = logger;
@@ -79,7 +79,8 @@ public sealed class GroupCommit : IAsyncDisposable
         var grouped = new List<(Pending Pending, IngestedAlert Result)>();
         try
         {
-            await using var session = store.LightweightSession();
+            await using var transaction = sessions.Open();
+            var session = transaction.Session;
             var reads = session.CreateBatchQuery();
             var recordsTask = reads.LoadMany<AlertRecord>().ById(batch.Select(p => p.AlertId).ToArray());
             var slotsTask = reads.LoadMany<CorrelationSlot>().ById(batch.Select(p => p.SlotId).ToArray());
@@ -102,13 +103,13 @@ public sealed class GroupCommit : IAsyncDisposable
                 }
                 else
                 {
-                    grouped.Add((pending, Stage(session, pending, now)));
+                    grouped.Add((pending, Stage(transaction, pending, now)));
                 }
             }
 
             if (grouped.Count > 0)
             {
-                await session.SaveChangesAsync(CancellationToken.None);
+                await transaction.SaveChangesAsync(CancellationToken.None);
             }
 
             foreach (var (pending, result) in grouped)
@@ -131,10 +132,11 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>A first alert for its key: its incident, if any, opens under the key's first generation.</summary>
-    private static IngestedAlert Stage(IDocumentSession session, Pending pending, DateTimeOffset now)
+    private static IngestedAlert Stage(AlertSession transaction, Pending pending, DateTimeOffset now)
     {
-        session.Insert(new CorrelationSlot { Id = pending.SlotId, Generation = 0 });
-        return AlertIngestor.Stage(session, pending.Alert, pending.AlertId, open: null, stream: null, generation: 0, now);
+        transaction.Session.Insert(new CorrelationSlot { Id = pending.SlotId, Generation = 0 });
+        return AlertIngestor.Stage(transaction.Session, pending.Alert, pending.AlertId, open: null, stream: null, generation: 0, now,
+            transaction.Staged);
     }
 
     private async Task CompleteAloneAsync(Pending pending)

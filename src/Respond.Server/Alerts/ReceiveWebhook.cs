@@ -24,6 +24,7 @@ public static class ReceiveWebhook
     {
         builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
         builder.Services.AddSingleton<AlertSources>();
+        builder.Services.AddSingleton<AlertSessions>();
         builder.Services.AddSingleton<AlertIngestor>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton(TimeProvider.System);

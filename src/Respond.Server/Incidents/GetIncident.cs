@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marten;
 using Respond.Domain.Incidents;
+using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
 
@@ -50,6 +51,14 @@ public static class GetIncident
         }
 
         context.Response.Headers.ETag = $"\"{incident.Version}\"";
-        return Results.Ok(incident);
+        var runs = await session.Query<PlaybookRun>()
+            .Where(r => r.IncidentId == id)
+            .OrderBy(r => r.StartedAt)
+            .Select(r => new { r.Id, r.PlaybookId, r.Status })
+            .ToListAsync(ct);
+        return Results.Ok(incident with
+        {
+            Runs = runs.Select(r => new RunSummary(r.Id, r.PlaybookId, r.Status.ToString().ToLowerInvariant())).ToList(),
+        });
     }).RequireAuthorization(Roles.Viewer).Produces<Incident>().ProducesProblem(400).ProducesProblem(404);
 }

@@ -1,14 +1,20 @@
 using Marten;
 using Respond.Domain.Incidents;
+using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
 
 namespace Respond.Server.Incidents;
 
-/// <summary><c>GET /api/incidents/{id}/timeline</c>: every event of the incident, the audit trail.</summary>
+/// <summary>
+/// <c>GET /api/incidents/{id}/timeline</c>: every event of the incident, the audit trail, merged in
+/// time order with the events of its playbook runs that concern it (runs started and ended,
+/// approvals asked, granted, rejected or expired, steps that failed). Run entries carry <c>runId</c>,
+/// and their <c>version</c> is the run stream's.
+/// </summary>
 public static class GetTimeline
 {
-    public sealed record Entry(long Version, string Type, DateTimeOffset At, string Actor, object Data);
+    public sealed record Entry(long Version, string Type, DateTimeOffset At, string Actor, object Data, Guid? RunId = null);
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/{id:guid}/timeline", async (
         Guid id, IQuerySession session, CancellationToken ct) =>
@@ -21,7 +27,25 @@ public static class GetTimeline
 
         var entries = events.Select(e => e.Data is IIncidentEvent fact
             ? new Entry(e.Version, e.Data.GetType().Name, fact.At, fact.Actor, e.Data)
-            : new Entry(e.Version, e.Data.GetType().Name, e.Timestamp, e.UserName ?? "system", e.Data));
-        return Results.Ok(new { items = entries });
+            : new Entry(e.Version, e.Data.GetType().Name, e.Timestamp, e.UserName ?? "system", e.Data)).ToList();
+
+        var runIds = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).Select(r => r.Id).ToListAsync(ct);
+        foreach (var runId in runIds)
+        {
+            var runEvents = await session.Events.FetchStreamAsync(runId, token: ct);
+            entries.AddRange(runEvents
+                .Where(e => ConcernsTheIncident(e.Data))
+                .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, runId)));
+        }
+
+        return Results.Ok(new { items = entries.OrderBy(e => e.At).ThenBy(e => e.RunId is null ? 0 : 1).ToList() });
     }).RequireAuthorization(Roles.Viewer).ProducesProblem(404);
+
+    private static bool ConcernsTheIncident(object data) => data switch
+    {
+        PlaybookRunStarted or PlaybookRunCompleted or PlaybookRunFailed or PlaybookRunCancelled or PlaybookRunResumed => true,
+        ApprovalRequested or ApprovalGranted or ApprovalRejected or ApprovalExpired => true,
+        StepFailed failed => failed.RetryAt is null,
+        _ => false,
+    };
 }

@@ -5,6 +5,8 @@ using JasperFx;
 using Marten;
 using Respond.Domain.Incidents;
 using Respond.Server.Hosting;
+using Respond.Server.Playbooks.Runs;
+using Wolverine.Marten;
 
 namespace Respond.Server.Incidents;
 
@@ -76,6 +78,7 @@ public static class IncidentCommands
             if (events.Count > 0)
             {
                 stream.AppendMany(events);
+                await SignalTriggersAsync(request.HttpContext.RequestServices, session, events);
                 await session.SaveChangesAsync(ct);
             }
 
@@ -99,6 +102,20 @@ public static class IncidentCommands
             return Problems.Status(StatusCodes.Status409Conflict, "The incident changed while this command ran.",
                 "Someone else changed the incident at the same moment. Read it again and retry.");
         }
+    }
+
+    // A severity change may start playbooks: the trigger message commits with the change, on the outbox.
+    private static async Task SignalTriggersAsync(IServiceProvider services, IDocumentSession session, IReadOnlyList<object> events)
+    {
+        var signals = services.GetRequiredService<TriggerSignals>().For(events);
+        if (signals.Count == 0)
+        {
+            return;
+        }
+
+        var outbox = services.GetRequiredService<IMartenOutbox>();
+        outbox.Enroll(session);
+        await TriggerSignals.PublishAsync(outbox, signals);
     }
 
     private static bool TryReadIfMatch(HttpRequest request, out long? version)

@@ -9,8 +9,9 @@ using Respond.Server.Alerts;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
+using Respond.Server.Playbooks.Runs;
+using Respond.Domain.Playbooks.Runs;
 using Weasel.Core;
-using Wolverine;
 using Wolverine.Marten;
 
 namespace Respond.Server.Storage;
@@ -45,13 +46,7 @@ public static class StorageSetup
             .AddAsyncDaemon(daemonMode)
             .IntegrateWithWolverine();
 
-        builder.Host.UseWolverine(opts =>
-        {
-            opts.UseRuntimeCompilation();
-            opts.Policies.UseDurableLocalQueues();
-            opts.Policies.AutoApplyTransactions();
-            opts.Durability.Mode = DurabilityMode.Balanced;
-        });
+        builder.AddRespondMessaging();
 
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -91,6 +86,7 @@ public static class StorageSetup
         // Inline: the API reads its own writes. Async: metrics may trail by a moment.
         options.Projections.Add(new IncidentProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentMetricsProjection(), ProjectionLifecycle.Async);
+        options.Projections.Add(new RunProjection(), ProjectionLifecycle.Inline);
 
         // Real columns, not JSON expression indexes: cheaper to keep up on every incident write,
         // and the queue sorts and counts on them directly.
@@ -102,6 +98,7 @@ public static class StorageSetup
         options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
         options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
         options.Schema.For<CorrelationSlot>();
+        options.Schema.For<PlaybookRun>().Duplicate(x => x.IncidentId!).Duplicate(x => x.StartedAt).Duplicate(x => x.Status);
         PlaybookLibrarySetup.ConfigureStorage(options);
         return options;
     }

@@ -1,0 +1,40 @@
+using Marten;
+using Respond.Domain.Playbooks.Runs;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Approvals;
+
+/// <summary><c>GET /api/approvals?status=pending&amp;incidentId=</c>: the approvals inbox, oldest request first.</summary>
+public static class ListApprovals
+{
+    public const int MaxItems = 500;
+
+    public sealed record ItemsPage(IReadOnlyList<ApprovalView> Items, int Page, int PageSize, long Total);
+
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
+        string? status, Guid? incidentId, IQuerySession session, CancellationToken ct) =>
+    {
+        if (!EnumWords.TryParseList<ApprovalStatus>(status, out var statuses))
+        {
+            return Problems.BadRequest("status is a comma-separated list of pending, approved, rejected, expired, cancelled.");
+        }
+
+        IQueryable<PlaybookRun> query = session.Query<PlaybookRun>();
+        query = statuses.Count == 1 && statuses[0] == ApprovalStatus.Pending
+            ? query.Where(r => r.Approvals.Any(a => a.Status == ApprovalStatus.Pending))
+            : query.Where(r => r.Approvals.Any());
+        if (incidentId is { } incident)
+        {
+            query = query.Where(r => r.IncidentId == incident);
+        }
+
+        var runs = await query.OrderByDescending(r => r.UpdatedAt).Take(MaxItems).ToListAsync(ct);
+        var items = runs
+            .SelectMany(run => run.Approvals.Select(a => ApprovalView.Of(run, a)))
+            .Where(a => statuses.Count == 0 || statuses.Contains(a.Status))
+            .OrderBy(a => a.RequestedAt)
+            .ToList();
+        return Results.Ok(new ItemsPage(items, 1, items.Count, items.Count));
+    }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
+}

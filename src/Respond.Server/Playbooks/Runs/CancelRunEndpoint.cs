@@ -1,0 +1,21 @@
+using Respond.Domain.Playbooks.Runs;
+using Respond.Server.Auth;
+using Respond.Server.Incidents;
+using Respond.Server.Playbooks.Library;
+
+namespace Respond.Server.Playbooks.Runs;
+
+/// <summary><c>POST /api/runs/{id}/cancel</c> <c>{reason}</c>: stops a run; its pending approvals close, late results lead nowhere.</summary>
+public static class CancelRunEndpoint
+{
+    public sealed record Body(string? Reason);
+
+    public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/cancel", async (
+        Guid id, HttpContext context, RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct) =>
+    {
+        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
+        return error ?? await RunCommandEndpoints.ApplyAsync(id, new CancelRun(Trimmed(body?.Reason)), context, transitions, catalog, ct);
+    }).RequireAuthorization(Roles.Responder).Produces<RunView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+
+    internal static string? Trimmed(string? text) => text?.Trim() is { Length: > 0 } t ? (t.Length > 2000 ? t[..2000] : t) : null;
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Respond.Domain.Playbooks.Runs;
+using Respond.Server.Playbooks.Library;
+
+namespace Respond.Server.Playbooks.Runs;
+
+/// <summary>A <c>playbook</c> step: the child run starts on its own stream and reports back when it ends.</summary>
+public static class ChildRunHandler
+{
+    public static async Task Handle(StartChildPlaybook message, IPlaybookCatalog catalog, RunTransitions transitions, CancellationToken ct)
+    {
+        var playbook = await catalog.LatestAsync(message.PlaybookId, ct);
+        if (playbook is null)
+        {
+            await RunTimerHandler.Safely(transitions.ApplyAsync(message.ParentRunId,
+                new ChildRunFinished(message.ParentStepId, message.ChildRunId, false, $"No published playbook '{message.PlaybookId}'.", null),
+                null, ct));
+            return;
+        }
+
+        var vars = catalog.VarsFor(playbook);
+        foreach (var (name, value) in JsonNode.Parse(message.VarsJson) as JsonObject ?? [])
+        {
+            vars[name] = value?.DeepClone();
+        }
+
+        await transitions.StartAsync(playbook,
+            new StartRun(message.ChildRunId, playbook.Version, message.IncidentId, "playbook",
+                $"child:{message.ParentRunId}:{message.ParentStepId}", ByHand: false, vars, message.ParentRunId, message.ParentStepId),
+            RunTransitions.AutomatedActor(playbook.Id), ct);
+    }
+
+    public static Task Handle(ChildRunEnded message, RunTransitions transitions, CancellationToken ct) =>
+        RunTimerHandler.Safely(transitions.ApplyAsync(message.ParentRunId,
+            new ChildRunFinished(message.ParentStepId, message.ChildRunId, message.Succeeded, message.Error,
+                JsonNode.Parse(message.VarsJson) as JsonObject), null, ct));
+}

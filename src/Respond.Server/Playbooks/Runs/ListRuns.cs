@@ -1,0 +1,55 @@
+using Marten;
+using Marten.Pagination;
+using Respond.Domain.Playbooks.Runs;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Playbooks.Runs;
+
+/// <summary><c>GET /api/runs?incidentId=&amp;status=&amp;playbookId=</c>: runs, newest first, paged.</summary>
+public static class ListRuns
+{
+    public const int MaxPageSize = 200;
+
+    public sealed record Item(Guid Id, string PlaybookId, int PlaybookVersion, string PlaybookName, Guid? IncidentId, RunStatus Status,
+        string Trigger, string StartedBy, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Error);
+
+    public sealed record ItemsPage(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
+
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
+        Guid? incidentId, string? status, string? playbookId, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
+    {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? 50;
+        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        {
+            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        }
+
+        if (!EnumWords.TryParseList<RunStatus>(status, out var statuses))
+        {
+            return Problems.BadRequest("status is a comma-separated list of running, waiting, completed, failed, cancelled.");
+        }
+
+        IQueryable<PlaybookRun> query = session.Query<PlaybookRun>();
+        if (incidentId is { } incident)
+        {
+            query = query.Where(r => r.IncidentId == incident);
+        }
+
+        if (statuses.Count > 0)
+        {
+            query = query.Where(r => statuses.Contains(r.Status));
+        }
+
+        if (!string.IsNullOrWhiteSpace(playbookId))
+        {
+            query = query.Where(r => r.PlaybookId == playbookId);
+        }
+
+        var runs = await query.OrderByDescending(r => r.StartedAt).ToPagedListAsync(pageNumber, size, ct);
+        var items = runs.Select(r => new Item(r.Id, r.PlaybookId, r.PlaybookVersion, r.PlaybookName, r.IncidentId, r.Status, r.Trigger,
+            r.StartedBy, r.StartedAt, r.EndedAt, r.Error)).ToList();
+        return Results.Ok(new ItemsPage(items, pageNumber, size, runs.TotalItemCount));
+    }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
+}

@@ -1,0 +1,34 @@
+using Respond.Domain.Playbooks.Runs;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+using Respond.Server.Incidents;
+using Respond.Server.Playbooks.Library;
+
+namespace Respond.Server.Playbooks.Runs;
+
+/// <summary>The shared answer of run commands: 404, 409 with the reason, 403 for four eyes, or the run's new state.</summary>
+public static class RunCommandEndpoints
+{
+    public static async Task<IResult> ApplyAsync(Guid runId, RunCommand command, HttpContext context, RunTransitions transitions,
+        IPlaybookCatalog catalog, CancellationToken ct)
+    {
+        try
+        {
+            var run = await transitions.ApplyAsync(runId, command, context.User.Actor(), ct);
+            var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct);
+            return Results.Ok(RunView.Of(run, playbook?.Definition));
+        }
+        catch (RunNotFoundException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+        catch (RunConflictException ex)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "The run's state forbids this.", ex.Message);
+        }
+        catch (ApprovalForbiddenException ex)
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "You may not decide this approval.", ex.Message);
+        }
+    }
+}

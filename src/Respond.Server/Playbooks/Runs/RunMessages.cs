@@ -1,0 +1,19 @@
+namespace Respond.Server.Playbooks.Runs;
+
+// Wolverine messages on durable local queues. They carry ids only: the state of record is the run's
+// stream, and a message that arrives twice or late finds its work already recorded and does nothing.
+
+/// <summary>An incident event that playbooks may be triggered by was committed.</summary>
+public sealed record EvaluateTriggers(Guid IncidentId, string Trigger, string TriggerKey);
+
+/// <summary>Run one attempt of an action step (its rendered input is on the run's stream).</summary>
+public sealed record PerformStep(Guid RunId, string StepId, int Attempt);
+
+/// <summary>A delay is over, or a retry's wait is.</summary>
+public sealed record WakeRunStep(Guid RunId, string StepId, int Attempt);
+
+public sealed record ExpireRunApproval(Guid RunId, Guid ApprovalId);
+
+public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson);
+
+public sealed record ChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, string VarsJson);

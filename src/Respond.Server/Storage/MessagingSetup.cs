@@ -1,0 +1,40 @@
+using JasperFx;
+using JasperFx.Core;
+using Npgsql;
+using Wolverine;
+using Wolverine.ErrorHandling;
+
+namespace Respond.Server.Storage;
+
+/// <summary>
+/// Wolverine on the Marten outbox: every message is a row in PostgreSQL written in the transaction
+/// that caused it (durable local queues), so work survives a crash and any node can finish it.
+/// </summary>
+public static class MessagingSetup
+{
+    public static void AddRespondMessaging(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Policies.AutoApplyTransactions();
+
+            // Balanced: several nodes share one database, elect a leader, and take over a dead node's work.
+            opts.Durability.Mode = configuration.GetValue("Respond:Messaging:Mode", DurabilityMode.Balanced);
+
+            // Steps wait on targets, not on CPU: let many run at once per node.
+            var parallelism = configuration.GetValue("Respond:Messaging:Parallelism", 32);
+            opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));
+
+            // A lost race re-decides on fresh state at once; a database blip waits and tries again.
+            opts.OnException<ConcurrencyException>().RetryWithCooldown(10.Milliseconds(), 50.Milliseconds(), 200.Milliseconds())
+                .Then.ScheduleRetry(1.Seconds(), 5.Seconds());
+            opts.OnException<NpgsqlException>().RetryWithCooldown(250.Milliseconds(), 1.Seconds())
+                .Then.ScheduleRetry(5.Seconds(), 30.Seconds(), 2.Minutes(), 10.Minutes());
+            opts.Policies.OnAnyException().RetryWithCooldown(100.Milliseconds(), 1.Seconds())
+                .Then.ScheduleRetry(5.Seconds(), 30.Seconds(), 5.Minutes());
+        });
+    }
+}
