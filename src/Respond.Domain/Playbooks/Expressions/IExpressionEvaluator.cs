@@ -28,8 +28,13 @@ public interface IExpressionEvaluator
     JsonNode? Render(JsonNode? template, ExpressionScope scope);
 
     /// <summary>Every <c>{{ … }}</c> expression inside the template's strings, for validation.</summary>
+    /// <exception cref="ExpressionException">A string has a <c>{{</c> without its <c>}}</c>, or an empty <c>{{ }}</c>.</exception>
     IReadOnlyList<string> TemplateExpressions(JsonNode? template);
 }
 
 /// <summary>An expression that did not parse, threw, or hit a sandbox limit (time, memory, recursion, statements).</summary>
-public sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>What went wrong, for callers that react differently to a limit than to a script error.</summary>
+    public ExpressionFailure Failure { get; init; } = ExpressionFailure.Runtime;
+}
