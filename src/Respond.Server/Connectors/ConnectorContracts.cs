@@ -35,6 +35,9 @@ public sealed class ConnectorException(string message, bool retryable, int? stat
     public bool Retryable { get; } = retryable;
 
     public int? StatusCode { get; } = statusCode;
+
+    /// <summary>How long the target asked callers to wait (<c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>A connector as configured under <c>Respond:Connectors:{name}</c>; never carries its secrets.</summary>

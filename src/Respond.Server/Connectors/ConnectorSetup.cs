@@ -1,15 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Respond.Server.Connectors.Kinds;
+
 namespace Respond.Server.Connectors;
 
 /// <summary>Registers the connector kinds and the configured connectors; maps <c>GET /api/connectors</c>.</summary>
 public static class ConnectorSetup
 {
-    public static void AddConnectors(this WebApplicationBuilder builder)
+    public static void AddConnectors(this WebApplicationBuilder builder) => builder.Services.AddConnectorServices();
+
+    /// <summary>Everything connectors need, on any service collection that has an <see cref="IConfiguration"/>.</summary>
+    public static IServiceCollection AddConnectorServices(this IServiceCollection services)
     {
-        _ = builder;
+        services.AddHttpClient(OutboundHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect could lead off the configured host; the answer goes back to the caller instead.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = true,
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                ConnectTimeout = TimeSpan.FromSeconds(15),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            // The default handlers log every request URI, and a webhook URL's path is its secret.
+            .RemoveAllLoggers();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboundHttp>();
+        services.TryAddSingleton<OAuthTokens>();
+        services.TryAddSingleton<MicrosoftApi>();
+        services.AddSingleton<IConnectorKind, HttpConnector>();
+        services.AddSingleton<IConnectorKind, SlackConnector>();
+        services.AddSingleton<IConnectorKind, TeamsConnector>();
+        services.AddSingleton<IConnectorKind, EmailConnector>();
+        services.AddSingleton<IConnectorKind, DefenderEndpointConnector>();
+        services.AddSingleton<IConnectorKind, EntraIdConnector>();
+        services.AddSingleton<IConnectorKind, AzureNsgConnector>();
+        services.AddSingleton<IConnectorKind, FirewallConnector>();
+        services.TryAddSingleton<IConnectors, ConfiguredConnectors>();
+        return services;
     }
 
     public static void MapConnectors(this WebApplication app)
     {
-        _ = app;
+        // Resolve now, so a connector with an unknown kind stops the start with its name, not the first playbook run.
+        _ = app.Services.GetRequiredService<IConnectors>();
+        ListConnectorsEndpoint.Map(app);
     }
 }
