@@ -24,6 +24,16 @@ public static class MessagingSetup
             // Balanced: several nodes share one database, elect a leader, and take over a dead node's work.
             opts.Durability.Mode = configuration.GetValue("Respond:Messaging:Mode", DurabilityMode.Balanced);
 
+            // Hangfire-like defaults of 5 s and more would leave a retry, an approval expiry or a dead node's
+            // work waiting; SPEC §8 wants runs going again within 30 s of a restart.
+            opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
+            opts.Durability.ScheduledJobPollingTime = 1.Seconds();
+            opts.Durability.HealthCheckPollingTime = 3.Seconds();
+            opts.Durability.StaleNodeTimeout = 15.Seconds();
+            opts.Durability.FirstNodeReassignmentExecution = 1.Seconds();
+            opts.Durability.NodeReassignmentPollingTime = 3.Seconds();
+            opts.Durability.CheckAssignmentPeriod = 5.Seconds();
+
             // Steps wait on targets, not on CPU: let many run at once per node.
             var parallelism = configuration.GetValue("Respond:Messaging:Parallelism", 32);
             opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));

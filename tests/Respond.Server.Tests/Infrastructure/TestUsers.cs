@@ -53,6 +53,7 @@ public static class TestUsers
         settings["Respond:Sources:generic:Mapping:Status"] = "$.status";
         settings["Respond:Sources:generic:Mapping:Entities:Ips"] = "$.entities[*].ip";
         settings["Respond:Sources:generic:Mapping:Entities:Hosts"] = "$.entities[*].host";
+        settings["Respond:Sources:generic:Mapping:Entities:Accounts"] = "$.entities[*].account";
 
         // A deliberately tight source for the 429 test.
         settings["Respond:Sources:tight:Kind"] = "generic";

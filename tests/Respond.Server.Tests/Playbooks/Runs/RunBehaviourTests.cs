@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Respond.Server.Tests.Infrastructure;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Respond.Server.Tests.Playbooks.Runs;
+
+public sealed class RunBehaviourApp : PlaybookApp
+{
+    protected override IEnumerable<string> ShippedPlaybooks => [];
+
+    protected override IEnumerable<(string File, string Json)> TestPlaybooks =>
+    [
+        ("flaky-block.json", """
+            { "id": "flaky-block", "name": "Block with retries", "trigger": { "on": "manual" }, "steps": [
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip",
+                "input": { "ip": "{{ incident.entities.ips[0] }}" }, "retry": { "maxAttempts": 5, "delay": "PT0.2S" } } ] }
+            """),
+        ("ask.json", """
+            { "id": "ask", "name": "Ask then block", "trigger": { "on": "manual" }, "steps": [
+              { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1H", "next": { "approved": "block" } },
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
+            """),
+        ("expiring.json", """
+            { "id": "expiring", "name": "Approval that expires", "trigger": { "on": "manual" }, "steps": [
+              { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1S",
+                "next": { "approved": "block", "expired": "note" } },
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } },
+              { "id": "note", "type": "incident", "comment": "Nobody approved in time." } ] }
+            """),
+        ("runaway.json", """
+            { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
+              { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
+            """),
+        ("ssrf.json", """
+            { "id": "ssrf", "name": "Made-up address", "trigger": { "on": "manual" }, "steps": [
+              { "id": "metadata", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "GET", "path": "http://169.254.169.254/latest/meta-data/iam" }, "next": { "error": "escape" } },
+              { "id": "escape", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "GET", "path": "../../../admin" } } ] }
+            """),
+    ];
+}
+
+/// <summary>Retries, approvals under contention, four eyes, expiry, the sandbox and outbound limits, over HTTP.</summary>
+public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBehaviourApp>
+{
+
+    [Fact]
+    public async Task A_target_answering_503_twice_then_200_gives_a_successful_step_with_3_attempts()
+    {
+        const string ip = "192.0.2.50";
+        app.Targets.Given(Request.Create().WithPath("/blocks").UsingPost().WithBody(new WildcardMatcher($"*{ip}*")))
+            .AtPriority(1).InScenario("flaky").WillSetStateTo("one failure")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        app.Targets.Given(Request.Create().WithPath("/blocks").UsingPost().WithBody(new WildcardMatcher($"*{ip}*")))
+            .AtPriority(1).InScenario("flaky").WhenStateIs("one failure").WillSetStateTo("two failures")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        app.Targets.Given(Request.Create().WithPath("/blocks").UsingPost().WithBody(new WildcardMatcher($"*{ip}*")))
+            .AtPriority(1).InScenario("flaky").WhenStateIs("two failures")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"id":"blk-9"}"""));
+        var incidentId = await app.AlertAsync("flaky-1", "Scan from 192.0.2.50", "Recon", ip: ip);
+
+        var runId = await app.StartByHandAsync("responder", incidentId, "flaky-block");
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end");
+
+        Assert.Equal("completed", PlaybookApp.Status(run));
+        var step = PlaybookApp.Step(run, "block");
+        Assert.Equal("succeeded", step["status"]!.GetValue<string>());
+        Assert.Equal(3, step["attempts"]!.GetValue<int>());
+        var requests = app.RequestsTo("/blocks", ip);
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, r => Assert.Equal($"{runId}:block", r.RequestMessage.Headers!["Idempotency-Key"].Single()));
+    }
+
+    [Fact]
+    public async Task Two_approvers_deciding_at_once_one_wins_and_the_other_gets_409()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var incidentId = await app.AlertAsync($"race-{round}", "Race", "Recon", ip: $"192.0.2.{60 + round}");
+            var runId = await app.StartByHandAsync("responder", incidentId, "ask");
+            var approvalId = await app.PendingApprovalAsync(runId);
+            using var approver = app.As("approver");
+            using var admin = app.As("admin");
+
+            var answers = await Task.WhenAll(
+                approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { comment = "yes" }),
+                admin.PostAsJsonAsync($"/api/approvals/{approvalId}/reject", new { comment = "no" }));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var loser = answers.Single(a => a.StatusCode == HttpStatusCode.Conflict);
+            await loser.ProblemAsync(HttpStatusCode.Conflict);
+        }
+    }
+
+    [Fact]
+    public async Task Four_eyes_who_started_a_run_by_hand_cannot_approve_it_even_as_admin()
+    {
+        var incidentId = await app.AlertAsync("four-eyes", "Four eyes", "Recon", ip: "192.0.2.70");
+        var runId = await app.StartByHandAsync("admin", incidentId, "ask");
+        var approvalId = await app.PendingApprovalAsync(runId);
+
+        using var admin = app.As("admin");
+        var refusal = await (await admin.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("Four eyes", refusal["detail"]!.GetValue<string>());
+
+        using var viewer = app.As("viewer");
+        (await viewer.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode.Equals(HttpStatusCode.Forbidden);
+        using var approver = app.As("approver");
+        (await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).EnsureSuccessStatusCode();
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the approved run to complete");
+        Assert.Single(app.RequestsTo("/blocks", "192.0.2.70"));
+        Assert.Equal("admin", run["startedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_viewer_or_responder_cannot_decide_an_approval()
+    {
+        var incidentId = await app.AlertAsync("roles", "Roles", "Recon", ip: "192.0.2.71");
+        var runId = await app.StartByHandAsync("responder", incidentId, "ask");
+        var approvalId = await app.PendingApprovalAsync(runId);
+
+        foreach (var user in new[] { "viewer", "responder" })
+        {
+            using var client = app.As(user);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_approval_nobody_decides_expires_on_its_durable_timer()
+    {
+        var incidentId = await app.AlertAsync("expire", "Expire", "Recon", ip: "192.0.2.72");
+        var runId = await app.StartByHandAsync("responder", incidentId, "expiring");
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the run to complete after expiry");
+
+        Assert.Equal("expired", PlaybookApp.Step(run, "approve")["outcome"]!.GetValue<string>());
+        Assert.Equal("succeeded", PlaybookApp.Step(run, "note")["status"]!.GetValue<string>());
+        Assert.Empty(app.RequestsTo("/blocks", "192.0.2.72"));
+        using var viewer = app.As("viewer");
+        var timeline = (await (await viewer.GetAsync($"/api/incidents/{incidentId}/timeline")).JsonAsync(HttpStatusCode.OK))["items"]!.AsArray();
+        Assert.Contains(timeline, e => e!["type"]!.GetValue<string>() == "ApprovalExpired");
+    }
+
+    [Fact]
+    public async Task A_runaway_expression_fails_its_step_within_its_limit_while_the_server_stays_live()
+    {
+        var incidentId = await app.AlertAsync("runaway", "Runaway", "Recon", ip: "192.0.2.73");
+        using var responder = app.As("responder");
+        var watch = Stopwatch.StartNew();
+        var runId = await app.StartByHandAsync("responder", incidentId, "runaway");
+        using var anonymous = app.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "failed", "the run to fail");
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        var step = PlaybookApp.Step(run, "spin");
+        Assert.Equal("failed", step["status"]!.GetValue<string>());
+        Assert.Contains("limit", step["error"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_made_up_address_is_refused_and_nothing_leaves_for_it()
+    {
+        var incidentId = await app.AlertAsync("ssrf", "SSRF", "Recon", ip: "192.0.2.74");
+        var runId = await app.StartByHandAsync("responder", incidentId, "ssrf");
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "failed", "the run to fail");
+
+        Assert.Equal("failed", PlaybookApp.Step(run, "metadata")["status"]!.GetValue<string>());
+        Assert.Equal("failed", PlaybookApp.Step(run, "escape")["status"]!.GetValue<string>());
+        Assert.Equal(1, PlaybookApp.Step(run, "metadata")["attempts"]!.GetValue<int>());
+        Assert.DoesNotContain(app.Targets.LogEntries, e => e.RequestMessage.Path.Contains("meta-data", StringComparison.Ordinal)
+            || e.RequestMessage.Path.Contains("admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_and_its_approval_closes()
+    {
+        var incidentId = await app.AlertAsync("cancel", "Cancel", "Recon", ip: "192.0.2.75");
+        var runId = await app.StartByHandAsync("responder", incidentId, "ask");
+        var approvalId = await app.PendingApprovalAsync(runId);
+        using var responder = app.As("responder");
+
+        (await responder.PostAsJsonAsync($"/api/runs/{runId}/cancel", new { reason = "duplicate incident" })).EnsureSuccessStatusCode();
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "cancelled", "the run cancelled");
+        Assert.Equal("skipped", PlaybookApp.Step(run, "approve")["status"]!.GetValue<string>());
+        using var approver = app.As("approver");
+        Assert.Equal(HttpStatusCode.Conflict, (await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await responder.PostAsJsonAsync($"/api/runs/{runId}/cancel", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_run_retried_goes_on_from_its_failed_step_with_the_same_idempotency_key()
+    {
+        const string ip = "192.0.2.76";
+        app.Targets.Given(Request.Create().WithPath("/blocks").UsingPost().WithBody(new WildcardMatcher($"*{ip}*")))
+            .AtPriority(1).InScenario("down").WillSetStateTo("still down")
+            .RespondWith(Response.Create().WithStatusCode(400).WithBody("""{"error":"maintenance"}"""));
+        var incidentId = await app.AlertAsync("retry-run", "Retry run", "Recon", ip: ip);
+        var runId = await app.StartByHandAsync("responder", incidentId, "flaky-block");
+        await app.RunAsync(runId, r => PlaybookApp.Status(r) == "failed", "the run to fail on a 400");
+
+        using var responder = app.As("responder");
+        (await responder.PostAsJsonAsync($"/api/runs/{runId}/retry", new { })).EnsureSuccessStatusCode();
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the retried run to complete");
+
+        Assert.Equal(2, PlaybookApp.Step(run, "block")["attempts"]!.GetValue<int>());
+        var requests = app.RequestsTo("/blocks", ip);
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal($"{runId}:block", r.RequestMessage.Headers!["Idempotency-Key"].Single()));
+    }
+}
