@@ -1,3 +1,4 @@
+using JasperFx;
 using Respond.Server.Alerts;
 using Respond.Server.Approvals;
 using Respond.Server.Auth;
@@ -11,6 +12,11 @@ using Respond.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseDefaultRespondUrl();
+if (args is ["codegen", ..])
+{
+    // Code generation only describes the handlers: it needs no database, so none is started.
+    builder.Configuration["ConnectionStrings:Respond"] ??= "Host=127.0.0.1;Database=codegen";
+}
 
 try
 {
@@ -44,6 +50,12 @@ app.MapConnectors();
 app.MapPlaybookLibrary();
 app.MapPlaybookRuns();
 app.MapApprovals();
+
+// `codegen write` pre-generates Wolverine's handler code into Internal/Generated (see README).
+if (args is ["codegen", ..])
+{
+    return await app.RunJasperFxCommands(args);
+}
 
 await app.RunAsync();
 return 0;

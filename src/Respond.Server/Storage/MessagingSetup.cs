@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Core;
 using Npgsql;
 using Wolverine;
@@ -17,6 +18,9 @@ public static class MessagingSetup
         var configuration = builder.Configuration;
         builder.Host.UseWolverine(opts =>
         {
+            // Handlers are pre-generated (Internal/Generated, `codegen write`): no Roslyn at start-up.
+            // Runtime compilation stays as the fallback for a handler added without regenerating.
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
             opts.UseRuntimeCompilation();
             opts.Policies.UseDurableLocalQueues();
             opts.Policies.AutoApplyTransactions();
@@ -28,10 +32,10 @@ public static class MessagingSetup
             // work waiting; SPEC §8 wants runs going again within 30 s of a restart.
             opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
             opts.Durability.ScheduledJobPollingTime = 1.Seconds();
-            opts.Durability.HealthCheckPollingTime = 3.Seconds();
-            opts.Durability.StaleNodeTimeout = 15.Seconds();
+            opts.Durability.HealthCheckPollingTime = 2.Seconds();
+            opts.Durability.StaleNodeTimeout = 10.Seconds();
             opts.Durability.FirstNodeReassignmentExecution = 1.Seconds();
-            opts.Durability.NodeReassignmentPollingTime = 3.Seconds();
+            opts.Durability.NodeReassignmentPollingTime = 2.Seconds();
             opts.Durability.CheckAssignmentPeriod = 5.Seconds();
 
             // Steps wait on targets, not on CPU: let many run at once per node.

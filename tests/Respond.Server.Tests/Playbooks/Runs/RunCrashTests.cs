@@ -43,8 +43,16 @@ public sealed class RunCrashTests(ITestOutputHelper output)
             var body = """{"id":"crash-1","title":"Crash test","severity":"high","status":"firing","category":"CrashTest","entities":[{"ip":"203.0.113.77"}]}""";
             var answer = await (await client.SendAsync(Samples.Delivery("generic", body))).JsonAsync(HttpStatusCode.Accepted);
             incidentId = answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
-            await Poll.UntilAsync(() => Task.FromResult(targets.LogEntries.Count(e => e.RequestMessage.Path == "/blocks")), n => n >= 1,
-                TimeSpan.FromSeconds(20), "the block request to be in flight");
+            try
+            {
+                await Poll.UntilAsync(() => Task.FromResult(targets.LogEntries.Count(e => e.RequestMessage.Path == "/blocks")), n => n >= 1,
+                    TimeSpan.FromSeconds(45), "the block request to be in flight");
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine(first.Output);
+                throw;
+            }
             first.Kill();
         }
 
