@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using Respond.Server.Tests.Infrastructure;
+
+namespace Respond.Server.Tests.Playbooks.Runs;
+
+public sealed class TriggerApp : PlaybookApp
+{
+    protected override IEnumerable<string> ShippedPlaybooks => [];
+
+    protected override IEnumerable<(string File, string Json)> TestPlaybooks =>
+    [
+        ("on-critical.json", """
+            { "id": "on-critical", "name": "Page on critical", "trigger": { "on": "incident.severity-changed", "when": "incident.severity == 'critical'" },
+              "steps": [ { "id": "page", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "CRITICAL: {{ incident.title }}" } } ] }
+            """),
+        ("on-correlated.json", """
+            { "id": "on-correlated", "name": "Tell on a joined alert", "trigger": { "on": "alert.correlated", "when": "alerts.length >= 2" },
+              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post",
+                "input": { "text": "{{ incident.title }} now has {{ alerts.length }} alerts" } } ] }
+            """),
+        ("raise.json", """
+            { "id": "raise", "name": "Raise to critical", "trigger": { "on": "manual" },
+              "steps": [ { "id": "raise", "type": "incident", "severity": "critical", "summary": "Raised by a playbook" } ] }
+            """),
+    ];
+}
+
+/// <summary>Trigger kinds other than incident.opened, and the guard that keeps playbooks from triggering playbooks.</summary>
+public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
+{
+    private async Task<int> RunCountAsync(Guid incidentId, string playbookId)
+    {
+        using var viewer = app.As("viewer");
+        var page = await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId={playbookId}")).JsonAsync(HttpStatusCode.OK);
+        return page["total"]!.GetValue<int>();
+    }
+
+    [Fact]
+    public async Task A_severity_change_by_a_responder_starts_the_playbook_each_time_its_when_holds()
+    {
+        using var responder = app.As("responder");
+        var id = await responder.OpenIncidentAsync("Payment API errors", "medium");
+
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "spreading" })).EnsureSuccessStatusCode();
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "outage" })).EnsureSuccessStatusCode();
+        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n == 1, TimeSpan.FromSeconds(15), "a run for the change to critical");
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "mitigated" })).EnsureSuccessStatusCode();
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "again" })).EnsureSuccessStatusCode();
+
+        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n == 2, TimeSpan.FromSeconds(15), "a second run for the second change to critical");
+        await Poll.UntilAsync(() => Task.FromResult(app.RequestsTo("/hook", "CRITICAL: Payment API errors").Count), n => n == 2,
+            TimeSpan.FromSeconds(15), "two pages");
+    }
+
+    [Fact]
+    public async Task A_correlated_alert_starts_the_alert_correlated_playbook()
+    {
+        using var client = app.Anonymous();
+        var answer = await (await client.SendAsync(Samples.Delivery("alertmanager", Samples.Read("alertmanager/firing-two-alerts.json"))))
+            .JsonAsync(HttpStatusCode.Accepted);
+        var alerts = answer["alerts"]!.AsArray();
+        Assert.Equal(["opened", "correlated"], alerts.Select(a => a!["disposition"]!.GetValue<string>()));
+        var incidentId = alerts[0]!["incidentId"]!.GetValue<Guid>();
+
+        var run = await app.RunOfAsync(incidentId, r => PlaybookApp.Status(r) == "completed", "the alert.correlated run");
+
+        Assert.Equal("alert.correlated", run["trigger"]!.GetValue<string>());
+        Assert.Contains("now has 2 alerts", PlaybookApp.Step(run, "tell")["input"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_change_a_playbook_makes_does_not_trigger_playbooks()
+    {
+        using var responder = app.As("responder");
+        var id = await responder.OpenIncidentAsync("Raised by automation", "medium");
+
+        var runId = await app.StartByHandAsync("responder", id, "raise");
+        await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the raise run");
+        // A person's change to critical afterwards is still a trigger: the guard is about who acted, not what changed.
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "down" })).EnsureSuccessStatusCode();
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "up" })).EnsureSuccessStatusCode();
+        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n >= 1, TimeSpan.FromSeconds(15), "the person's change to trigger");
+
+        Assert.Equal(1, await RunCountAsync(id, "on-critical"));
+    }
+}
