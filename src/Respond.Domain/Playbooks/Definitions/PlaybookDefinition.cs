@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Respond.Domain.Playbooks.Definitions;
 
@@ -21,7 +22,8 @@ public sealed record PlaybookDefinition
 
     public PlaybookStep? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
 
-    /// <summary>The first step is where a run begins.</summary>
+    /// <summary>The first step is where a run begins. Not part of the format: it would repeat the first step.</summary>
+    [JsonIgnore]
     public PlaybookStep? Entry => Steps.Count > 0 ? Steps[0] : null;
 }
 

@@ -66,49 +66,81 @@ public sealed class PlaybookGraph
         }
     }
 
+    /// <summary>
+    /// Every step on some cycle: the members of each strongly connected component of two or more steps
+    /// (iterative Tarjan). A depth-first search that only marks the path behind each back edge misses
+    /// steps whose cycle closes through an already finished step.
+    /// </summary>
     private void FindCycles(Dictionary<string, PlaybookStep> byId)
     {
-        // Iterative three-colour DFS: grey = on the current path.
-        var colour = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var component = new Stack<string>();
         var onCycle = new HashSet<string>(StringComparer.Ordinal);
+        var counter = 0;
+
         foreach (var root in byId.Keys)
         {
-            if (colour.ContainsKey(root))
+            if (index.ContainsKey(root))
             {
                 continue;
             }
 
-            var stack = new Stack<(string Id, IEnumerator<string> Next)>();
-            colour[root] = 1;
-            stack.Push((root, Successors(byId[root]).GetEnumerator()));
-            while (stack.Count > 0)
+            var frames = new Stack<(string Id, IEnumerator<string> Next)>();
+            void Enter(string id)
             {
-                var (id, next) = stack.Peek();
-                if (!next.MoveNext())
-                {
-                    colour[id] = 2;
-                    stack.Pop();
-                    continue;
-                }
+                index[id] = low[id] = counter++;
+                component.Push(id);
+                onStack.Add(id);
+                // Self-loops are reported by the validator's next check, not as cycles.
+                frames.Push((id, Successors(byId[id]).Where(s => s != id && byId.ContainsKey(s)).Distinct().GetEnumerator()));
+            }
 
-                var child = next.Current;
-                if (!byId.ContainsKey(child) || child == id)
+            Enter(root);
+            while (frames.Count > 0)
+            {
+                var (id, next) = frames.Peek();
+                if (next.MoveNext())
                 {
-                    continue;
-                }
-
-                if (!colour.TryGetValue(child, out var c))
-                {
-                    colour[child] = 1;
-                    stack.Push((child, Successors(byId[child]).GetEnumerator()));
-                }
-                else if (c == 1)
-                {
-                    // Everything on the path from child to here is on the cycle.
-                    foreach (var (onPath, _) in stack.Reverse().SkipWhile(f => f.Id != child))
+                    var child = next.Current;
+                    if (!index.ContainsKey(child))
                     {
-                        onCycle.Add(onPath);
+                        Enter(child);
                     }
+                    else if (onStack.Contains(child))
+                    {
+                        low[id] = Math.Min(low[id], index[child]);
+                    }
+
+                    continue;
+                }
+
+                frames.Pop();
+                if (frames.Count > 0)
+                {
+                    var parent = frames.Peek().Id;
+                    low[parent] = Math.Min(low[parent], low[id]);
+                }
+
+                if (low[id] != index[id])
+                {
+                    continue;
+                }
+
+                var members = new List<string>();
+                string member;
+                do
+                {
+                    member = component.Pop();
+                    onStack.Remove(member);
+                    members.Add(member);
+                }
+                while (member != id);
+
+                if (members.Count > 1)
+                {
+                    onCycle.UnionWith(members);
                 }
             }
         }

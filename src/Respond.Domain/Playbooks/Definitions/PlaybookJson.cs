@@ -15,17 +15,52 @@ public static class PlaybookJson
         Converters = { new StepNextConverter() },
     };
 
+    // Reading only: a null or missing value where the model has none ("steps": null, "roles": null, an
+    // observable without value) would otherwise reach validation as a null reference and crash it.
+    private static readonly JsonSerializerOptions ReadOptions = new(Options)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
     /// <summary>Parses a definition; throws <see cref="PlaybookFormatException"/> with the position of the first fault.</summary>
     public static PlaybookDefinition Parse(string json)
     {
+        PlaybookDefinition definition;
         try
         {
-            return JsonSerializer.Deserialize<PlaybookDefinition>(json, Options)
+            definition = JsonSerializer.Deserialize<PlaybookDefinition>(json, ReadOptions)
                 ?? throw new PlaybookFormatException("The playbook is empty (null).");
         }
         catch (JsonException ex)
         {
             throw new PlaybookFormatException($"The playbook is not valid JSON for the format: {ex.Message}", ex);
+        }
+
+        RefuseNullItems(definition);
+        return definition;
+    }
+
+    /// <summary>Nullable annotations do not reach list items, so a null inside a list is refused here.</summary>
+    private static void RefuseNullItems(PlaybookDefinition definition)
+    {
+        for (var i = 0; i < definition.Steps.Count; i++)
+        {
+            var step = definition.Steps[i];
+            if (step is null)
+            {
+                throw new PlaybookFormatException($"steps[{i}] is null; a step is an object.");
+            }
+
+            if (step.Branches?.Any(b => b is null) == true)
+            {
+                throw new PlaybookFormatException($"steps[{i}].branches holds a null; a branch is a step id.");
+            }
+
+            if (step.Approvers is { } approvers && (approvers.Roles.Any(r => r is null) || approvers.Users.Any(u => u is null)))
+            {
+                throw new PlaybookFormatException($"steps[{i}].approvers holds a null role or user.");
+            }
         }
     }
 
@@ -42,9 +77,15 @@ public static class PlaybookJson
                 case JsonTokenType.String:
                     return StepNext.To(reader.GetString()!);
                 case JsonTokenType.StartObject:
-                    var map = JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options)
+                    var map = JsonSerializer.Deserialize<Dictionary<string, string?>>(ref reader, options)
                         ?? throw new JsonException("next must map outcomes to step ids.");
-                    return StepNext.Map(map);
+                    if (map.FirstOrDefault(o => o.Value is null) is { Key: { } outcome, Value: null })
+                    {
+                        // A null target would reach the validator's dictionary look-ups and throw there.
+                        throw new JsonException($"next.{outcome} must be a step id, not null.");
+                    }
+
+                    return StepNext.Map(map.ToDictionary(o => o.Key, o => o.Value!, StringComparer.Ordinal));
                 default:
                     throw new JsonException("next must be a step id or an object mapping outcomes to step ids.");
             }

@@ -1,4 +1,6 @@
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Respond.Domain.Playbooks.Expressions;
 
 namespace Respond.Server.Playbooks.Library;
 
@@ -8,16 +10,35 @@ public static class PlaybookLibrarySetup
     /// <summary>Marten documents and indexes of the library; called from the storage set-up.</summary>
     public static void ConfigureStorage(StoreOptions options)
     {
-        _ = options;
+        options.Schema.For<PlaybookDraft>();
+        options.Schema.For<PlaybookVersionRecord>()
+            .Duplicate(x => x.PlaybookId)
+            .Duplicate(x => x.Version);
+        options.Schema.For<PlaybookHead>().UseOptimisticConcurrency(true);
     }
 
     public static void AddPlaybookLibrary(this WebApplicationBuilder builder)
     {
-        _ = builder;
+        var services = builder.Services;
+        services.TryAddSingleton<IExpressionEvaluator>(_ => new JintExpressionEvaluator());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PlaybookCatalog>();
+        services.TryAddSingleton<IPlaybookCatalog>(sp => sp.GetRequiredService<PlaybookCatalog>());
+        services.AddSingleton<PlaybookChecker>();
+        services.AddSingleton<PlaybookPublisher>();
+        services.AddHostedService<PlaybookFileLoader>();
     }
 
     public static void MapPlaybookLibrary(this WebApplication app)
     {
-        _ = app;
+        var group = app.MapGroup("/api/playbooks").WithTags("Playbooks");
+        ListPlaybooks.Map(group);
+        GetPlaybookSchema.Map(group);
+        ValidatePlaybook.Map(group);
+        GetPlaybook.Map(group);
+        ListPlaybookVersions.Map(group);
+        GetPlaybookVersion.Map(group);
+        SavePlaybookDraft.Map(group);
+        PublishPlaybook.Map(group);
     }
 }

@@ -1,0 +1,40 @@
+using Marten;
+using Respond.Server.Auth;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Playbooks.Library;
+
+/// <summary><c>GET /api/playbooks/{id}/versions</c>: the publishing history, newest first.</summary>
+public static class ListPlaybookVersions
+{
+    public const int MaxPageSize = 200;
+
+    public sealed record Item(int Version, string ContentHash, DateTimeOffset PublishedAt, string PublishedBy, string Source);
+
+    public sealed record ItemsPage(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
+
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/{id}/versions", async (
+        string id, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
+    {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? 50;
+        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        {
+            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        }
+
+        if (await session.LoadAsync<PlaybookHead>(id, ct) is null)
+        {
+            return Problems.NotFound($"No playbook '{id}'.");
+        }
+
+        var query = session.Query<PlaybookVersionRecord>().Where(v => v.PlaybookId == id);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(v => v.Version)
+            .Skip((pageNumber - 1) * size)
+            .Take(size)
+            .Select(v => new Item(v.Version, v.ContentHash, v.PublishedAt, v.PublishedBy, v.Source))
+            .ToListAsync(ct);
+        return Results.Ok(new ItemsPage(items, pageNumber, size, total));
+    }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400).ProducesProblem(404);
+}

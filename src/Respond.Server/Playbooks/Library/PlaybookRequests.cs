@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Respond.Domain.Playbooks.Definitions;
+using Respond.Server.Hosting;
+
+namespace Respond.Server.Playbooks.Library;
+
+/// <summary>What the library's write routes share: reading a playbook body, and the refusals.</summary>
+public static partial class PlaybookRequests
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>A refusal when the route's id could never be a playbook's, so nothing is stored under it.</summary>
+    public static IResult? RouteIdProblem(string id) =>
+        !IdPattern().IsMatch(id) ? Problems.BadRequest($"'{id}' is not a playbook id: 1-100 lower-case letters, digits or dashes.")
+        : PlaybookChecker.ReservedIds.Contains(id) ? Problems.BadRequest($"'{id}' is reserved by the API's own routes.")
+        : null;
+
+    /// <summary>
+    /// The body as text, or null when there is none. Refuses a body that is not JSON by its content type
+    /// (415), over <see cref="MaxBodyBytes"/> (413, also when chunked) or not UTF-8 (400).
+    /// </summary>
+    public static async Task<(string? Text, IResult? Refusal)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, TooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, null);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
+                "Send the playbook with Content-Type: application/json."));
+        }
+
+        try
+        {
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Problems.BadRequest("The body is not UTF-8 text."));
+        }
+    }
+
+    public static IResult Malformed(MalformedPlaybookException exception) =>
+        Problems.Status(StatusCodes.Status400BadRequest, "The body is not a playbook.", exception.Message);
+
+    public static IResult IdMismatch(string routeId, string? bodyId) => Problems.BadRequest(bodyId is null
+        ? $"The body has no id; it must be \"{routeId}\", the id in the route."
+        : $"The body's id \"{bodyId}\" is not \"{routeId}\", the id in the route.");
+
+    /// <summary>SPEC §8: a problem document listing every error, each with its step.</summary>
+    public static IResult Invalid(IReadOnlyList<ValidationError> errors, string what) =>
+        Problems.Status(StatusCodes.Status400BadRequest, "The playbook is not valid.",
+            $"{errors.Count} {(errors.Count == 1 ? "error" : "errors")}; {what}",
+            new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",
+        $"A playbook may be at most {MaxBodyBytes} bytes.");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$")]
+    private static partial Regex IdPattern();
+
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+}
