@@ -5,12 +5,12 @@ using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 using Respond.Domain.Incidents;
+using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Alerts;
 using Respond.Server.Incidents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
-using Respond.Domain.Playbooks.Runs;
 using Weasel.Core;
 using Wolverine.Marten;
 

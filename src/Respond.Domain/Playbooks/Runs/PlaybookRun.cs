@@ -141,7 +141,8 @@ public sealed record PlaybookRun
             RetryAt = null,
             StartedAt = s.StartedAt ?? e.At,
             EndedAt = null,
-        }) with { StepStarts = StepStarts + 1 },
+        }) with
+        { StepStarts = StepStarts + 1 },
         StepSucceeded e => WithStep(e.StepId, null, s => s with
         {
             Status = StepStatus.Succeeded,
@@ -149,7 +150,8 @@ public sealed record PlaybookRun
             Output = e.Output?.DeepClone(),
             Error = null,
             EndedAt = e.At,
-        }) with { Vars = Merge(Vars, e.Vars) },
+        }) with
+        { Vars = Merge(Vars, e.Vars) },
         StepFailed e => WithStep(e.StepId, null, s => s with
         {
             Status = e.RetryAt is null ? StepStatus.Failed : StepStatus.Waiting,
@@ -183,7 +185,10 @@ public sealed record PlaybookRun
         }),
         ApprovalRejected e => WithApproval(e.ApprovalId, a => a with
         {
-            Status = ApprovalStatus.Rejected, DecidedBy = e.Actor, DecidedAt = e.At, Comment = e.Comment,
+            Status = ApprovalStatus.Rejected,
+            DecidedBy = e.Actor,
+            DecidedAt = e.At,
+            Comment = e.Comment,
         }),
         ApprovalExpired e => WithApproval(e.ApprovalId, a => a with { Status = ApprovalStatus.Expired, DecidedAt = e.At }),
         PlaybookRunCompleted e => Ended(RunStatus.Completed, e.At),

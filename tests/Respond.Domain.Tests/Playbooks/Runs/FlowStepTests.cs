@@ -106,7 +106,8 @@ public sealed class FlowStepTests
     public void Containing_an_incident_already_contained_succeeds_without_a_change()
     {
         var incident = Incident.Evolve(null, new IncidentOpened(Guid.NewGuid(), "t", Respond.Domain.Common.Severity.High, null, null, null, null,
-            Respond.Domain.Alerts.EntitySet.Empty, "x", RunFixture.T0))! with { Status = IncidentStatus.Contained };
+            Respond.Domain.Alerts.EntitySet.Empty, "x", RunFixture.T0))! with
+        { Status = IncidentStatus.Contained };
 
         var (events, result) = IncidentStep.Decide(incident, new ChangeIncident("s", 1,
             new IncidentChange("contained", null, null, null, null, null, null)), "playbook:p", RunFixture.T0);

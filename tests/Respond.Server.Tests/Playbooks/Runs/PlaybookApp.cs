@@ -114,7 +114,11 @@ public class PlaybookApp : RespondApp
 
         var body = new JsonObject
         {
-            ["id"] = id, ["title"] = title, ["severity"] = "high", ["status"] = "firing", ["category"] = category,
+            ["id"] = id,
+            ["title"] = title,
+            ["severity"] = "high",
+            ["status"] = "firing",
+            ["category"] = category,
             ["entities"] = new JsonArray(entity),
         };
         using var client = Anonymous();
