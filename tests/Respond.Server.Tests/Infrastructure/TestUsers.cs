@@ -29,6 +29,8 @@ public static class TestUsers
         {
             ["ConnectionStrings:Respond"] = connectionString,
             ["Respond:Hangfire:Workers"] = "1",
+            // Test servers load only the playbooks a test gives them, not the repository's library.
+            ["Respond:Playbooks:Path"] = Path.Combine(Path.GetTempPath(), "respond-tests-no-playbooks"),
             ["Respond:Users:norole:ApiKey"] = NoRoleKey,
         };
         foreach (var role in new[] { "viewer", "responder", "approver", "author", "admin" })

@@ -17,6 +17,15 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
     private static readonly string[] IncidentStatuses = ["acknowledged", "contained", "recovered", "closed"];
     private static readonly string[] Classifications = ["true-positive", "benign-positive", "false-positive", "undetermined"];
 
+    /// <summary>The error for a connector name nobody configured: a site's set-up, not a fault of the playbook.</summary>
+    public static string MissingConnector(string connector) => $"No connector '{connector}' is configured.";
+
+    public static string MissingPlaybook(string playbookId) => $"No playbook '{playbookId}' exists.";
+
+    /// <summary>True when the error only says a connector or a called playbook is missing here.</summary>
+    public static bool IsMissingDependency(ValidationError error) =>
+        error.Message.StartsWith("No connector '", StringComparison.Ordinal) || error.Message.StartsWith("No playbook '", StringComparison.Ordinal);
+
     public IReadOnlyList<ValidationError> Validate(PlaybookDefinition playbook)
     {
         var errors = new List<ValidationError>();
@@ -147,7 +156,7 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
                 }
                 else if (!environment.PlaybookExists(step.Playbook))
                 {
-                    Fail($"No playbook '{step.Playbook}' exists.");
+                    Fail(MissingPlaybook(step.Playbook));
                 }
 
                 break;
@@ -216,7 +225,7 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
         var operations = environment.OperationsOf(step.Connector);
         if (operations is null)
         {
-            fail($"No connector '{step.Connector}' is configured.");
+            fail(MissingConnector(step.Connector));
         }
         else if (!operations.Contains(step.Operation))
         {

@@ -125,6 +125,14 @@ public sealed class PlaybookFileLoader(
             return check.Definition;
         }
 
+        if (check.Errors.All(PlaybookValidator.IsMissingDependency))
+        {
+            // The starter library names connectors a site may not have yet: that is set-up to do, not a broken file.
+            logger.LogWarning("Playbook file {Path} is not loaded until this is configured: {Missing} (see playbooks/README.md)",
+                file.RelativePath, string.Join("; ", check.Errors.Select(e => e.Message.TrimEnd('.')).Distinct()));
+            return null;
+        }
+
         logger.LogError("Playbook file {Path} is invalid and was skipped ({Count} errors): {Errors}",
             file.RelativePath, check.Errors.Count, string.Join(" | ", check.Errors.Select(e => e.StepId is null ? e.Message : $"{e.StepId}: {e.Message}")));
         return null;

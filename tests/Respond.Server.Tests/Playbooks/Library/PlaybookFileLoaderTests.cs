@@ -107,6 +107,24 @@ public sealed class PlaybookFileLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_needing_a_connector_nobody_configured_waits_with_a_warning_not_an_error()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("library_files_missing_connector");
+        var playbook = LibraryPlaybooks.Example("contain-brute-force");
+        playbook.Step("notify")["connector"] = "pager";
+        Write("contain-brute-force.json", playbook);
+
+        await using var host = new FileLoadingHost(database, folder);
+        await host.InitializeAsync();
+
+        Assert.Equal(0, (await VersionsAsync(host, "contain-brute-force"))["total"]!.GetValue<int>());
+        var line = Assert.Single(host.Logs.Lines, l => l.Contains("contain-brute-force.json", StringComparison.Ordinal));
+        Assert.StartsWith("Warning", line, StringComparison.Ordinal);
+        Assert.Contains("No connector 'pager' is configured", line, StringComparison.Ordinal);
+        Assert.Contains("playbooks/README.md", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_calling_an_invalid_file_is_not_published_either()
     {
         var database = await TestPostgres.CreateDatabaseAsync("library_files_chain");
