@@ -5,16 +5,24 @@ using Respond.Server.Hosting;
 
 namespace Respond.Server.Approvals;
 
-/// <summary><c>GET /api/approvals?status=pending&amp;incidentId=</c>: the approvals inbox, oldest request first.</summary>
+/// <summary><c>GET /api/approvals?status=pending&amp;incidentId=&amp;page=&amp;pageSize=</c>: the approvals inbox, oldest request first.</summary>
 public static class ListApprovals
 {
     public const int MaxItems = 500;
+    public const int MaxPageSize = 200;
 
     public sealed record ItemsPage(IReadOnlyList<ApprovalView> Items, int Page, int PageSize, long Total);
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
-        string? status, Guid? incidentId, IQuerySession session, CancellationToken ct) =>
+        string? status, Guid? incidentId, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
     {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? 50;
+        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        {
+            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        }
+
         if (!EnumWords.TryParseList<ApprovalStatus>(status, out var statuses))
         {
             return Problems.BadRequest("status is a comma-separated list of pending, approved, rejected, expired, cancelled.");
@@ -30,11 +38,12 @@ public static class ListApprovals
         }
 
         var runs = await query.OrderByDescending(r => r.UpdatedAt).Take(MaxItems).ToListAsync(ct);
-        var items = runs
+        var matching = runs
             .SelectMany(run => run.Approvals.Select(a => ApprovalView.Of(run, a)))
             .Where(a => statuses.Count == 0 || statuses.Contains(a.Status))
             .OrderBy(a => a.RequestedAt)
             .ToList();
-        return Results.Ok(new ItemsPage(items, 1, items.Count, items.Count));
+        var items = matching.Skip((pageNumber - 1) * size).Take(size).ToList();
+        return Results.Ok(new ItemsPage(items, pageNumber, size, matching.Count));
     }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
 }
