@@ -13,7 +13,7 @@ namespace Respond.Server.Alerts;
 /// </summary>
 public static class ReceiveWebhook
 {
-    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxBodyBytes = RequestBodies.MaxBytes;
     public const string RateLimitPolicy = "webhook-source";
 
     public sealed record Answer(IReadOnlyList<AnswerItem> Alerts);
@@ -77,13 +77,13 @@ public static class ReceiveWebhook
         }
 
         var request = context.Request;
-        if (!IsJson(request.ContentType))
+        if (!RequestBodies.IsJson(request.ContentType))
         {
             return Refuse(metrics, alertSource.Name, StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
                 "Send Content-Type: application/json.");
         }
 
-        if (request.ContentLength > MaxBodyBytes || await ReadCappedAsync(request.Body, cancellationToken) is not { } body)
+        if (request.ContentLength > MaxBodyBytes || await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The body is too large.",
                 $"A delivery may be at most {MaxBodyBytes} bytes.");
@@ -129,37 +129,6 @@ public static class ReceiveWebhook
     {
         metrics.DeliveriesRefused.Add(1, new("source", source), new("status", status));
         return Problems.Status(status, title, detail);
-    }
-
-    private static bool IsJson(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
-        {
-            return false;
-        }
-
-        var type = media.MediaType.Value ?? "";
-        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Reads at most one byte past the limit, so a chunked body without Content-Length is capped too.</summary>
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static void LogRefusedCredentials(ILogger logger, string source) =>

@@ -9,19 +9,17 @@ namespace Respond.Server.Approvals;
 public static class ListApprovals
 {
     public const int MaxItems = 500;
-    public const int MaxPageSize = 200;
-
     public sealed record ItemsPage(IReadOnlyList<ApprovalView> Items, int Page, int PageSize, long Total);
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
         string? status, Guid? incidentId, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 50;
-        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
-            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return badPage;
         }
+
+        var (pageNumber, size) = (paging.Page, paging.PageSize);
 
         if (!EnumWords.TryParseList<ApprovalStatus>(status, out var statuses))
         {

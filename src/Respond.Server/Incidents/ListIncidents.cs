@@ -9,8 +9,6 @@ namespace Respond.Server.Incidents;
 /// <summary><c>GET /api/incidents</c>: the queue, newest first, filtered and paged on indexed fields.</summary>
 public static class ListIncidents
 {
-    public const int MaxPageSize = 200;
-
     public sealed record Item(
         Guid Id,
         long Version,
@@ -33,12 +31,12 @@ public static class ListIncidents
         string? status, string? severity, string? assignee, string? q, int? page, int? pageSize,
         IQuerySession session, CancellationToken ct) =>
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 50;
-        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
-            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return badPage;
         }
+
+        var (pageNumber, size) = (paging.Page, paging.PageSize);
 
         if (!EnumWords.TryParseList<IncidentStatus>(status, out var statuses) || !EnumWords.TryParseList<Severity>(severity, out var severities))
         {

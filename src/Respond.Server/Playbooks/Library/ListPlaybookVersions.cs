@@ -7,8 +7,6 @@ namespace Respond.Server.Playbooks.Library;
 /// <summary><c>GET /api/playbooks/{id}/versions</c>: the publishing history, newest first.</summary>
 public static class ListPlaybookVersions
 {
-    public const int MaxPageSize = 200;
-
     public sealed record Item(int Version, string ContentHash, DateTimeOffset PublishedAt, string PublishedBy, string Source);
 
     public sealed record ItemsPage(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
@@ -16,12 +14,12 @@ public static class ListPlaybookVersions
     public static void Map(RouteGroupBuilder group) => group.MapGet("/{id}/versions", async (
         string id, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 50;
-        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
-            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return badPage;
         }
+
+        var (pageNumber, size) = (paging.Page, paging.PageSize);
 
         if (await session.LoadAsync<PlaybookHead>(id, ct) is null)
         {

@@ -8,8 +8,6 @@ namespace Respond.Server.Playbooks.Library;
 /// <summary><c>GET /api/playbooks</c>: the library by id, with each playbook's latest version and whether a draft waits.</summary>
 public static class ListPlaybooks
 {
-    public const int MaxPageSize = 200;
-
     public sealed record Item(
         string Id,
         string Name,
@@ -27,12 +25,12 @@ public static class ListPlaybooks
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
         string? trigger, string? q, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 50;
-        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
-            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return badPage;
         }
+
+        var (pageNumber, size) = (paging.Page, paging.PageSize);
 
         if (trigger is not null && !TriggerKinds.All.Contains(trigger))
         {

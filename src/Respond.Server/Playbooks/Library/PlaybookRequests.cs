@@ -8,7 +8,7 @@ namespace Respond.Server.Playbooks.Library;
 /// <summary>What the library's write routes share: reading a playbook body, and the refusals.</summary>
 public static partial class PlaybookRequests
 {
-    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxBodyBytes = RequestBodies.MaxBytes;
 
     /// <summary>A refusal when the route's id could never be a playbook's, so nothing is stored under it.</summary>
     public static IResult? RouteIdProblem(string id) =>
@@ -27,25 +27,17 @@ public static partial class PlaybookRequests
             return (null, TooLarge());
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        if (await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, ct) is not { } bytes)
         {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (null, TooLarge());
-            }
-
-            buffer.Write(chunk, 0, read);
+            return (null, TooLarge());
         }
 
-        if (buffer.Length == 0)
+        if (bytes.Length == 0)
         {
             return (null, null);
         }
 
-        if (!IsJson(request.ContentType))
+        if (!RequestBodies.IsJson(request.ContentType))
         {
             return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
                 "Send the playbook with Content-Type: application/json."));
@@ -53,7 +45,7 @@ public static partial class PlaybookRequests
 
         try
         {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), null);
         }
         catch (DecoderFallbackException)
         {
@@ -79,16 +71,4 @@ public static partial class PlaybookRequests
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$")]
     private static partial Regex IdPattern();
-
-    private static bool IsJson(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
-        {
-            return false;
-        }
-
-        var type = media.MediaType.Value ?? "";
-        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
-    }
 }

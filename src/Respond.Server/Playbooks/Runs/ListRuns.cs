@@ -9,8 +9,6 @@ namespace Respond.Server.Playbooks.Runs;
 /// <summary><c>GET /api/runs?incidentId=&amp;status=&amp;playbookId=</c>: runs, newest first, paged.</summary>
 public static class ListRuns
 {
-    public const int MaxPageSize = 200;
-
     public sealed record Item(Guid Id, string PlaybookId, int PlaybookVersion, string PlaybookName, Guid? IncidentId, RunStatus Status,
         string Trigger, string StartedBy, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Error);
 
@@ -19,12 +17,12 @@ public static class ListRuns
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
         Guid? incidentId, string? status, string? playbookId, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 50;
-        if (pageNumber < 1 || size < 1 || size > MaxPageSize)
+        if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
-            return Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return badPage;
         }
+
+        var (pageNumber, size) = (paging.Page, paging.PageSize);
 
         if (!EnumWords.TryParseList<RunStatus>(status, out var statuses))
         {
