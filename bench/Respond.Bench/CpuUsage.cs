@@ -24,6 +24,24 @@ internal sealed record CpuSample(double Server, double PostgreSql, double Bench,
             MachineSeconds(busyOnly: false));
     }
 
+    /// <summary>CPU of everything else on the machine (PostgreSQL counts as other when it is not measured).</summary>
+    public double Others => MachineBusy - Server - Bench - (double.IsNaN(PostgreSql) ? 0 : PostgreSql);
+
+    /// <summary>
+    /// Cores busy on average over <paramref name="seconds"/> of wall time: whose CPU it was. If the machine is near
+    /// 100 % the figure is CPU-bound; "others" is whatever else ran on the machine meanwhile (a busy neighbour
+    /// makes the figures pessimistic).
+    /// </summary>
+    public string CoresBusy(double seconds)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var postgres = double.IsNaN(PostgreSql)
+            ? "n/a (measured for the private cluster only)"
+            : string.Create(culture, $"{PostgreSql / seconds:0.00}, others {Others / seconds:0.00}");
+        return string.Create(culture,
+            $"CPU, cores busy: server {Server / seconds:0.00}, bench {Bench / seconds:0.00}, PostgreSQL {postgres}; whole machine {MachineBusy / seconds:0.00} of {Environment.ProcessorCount}");
+    }
+
     public static CpuSample operator -(CpuSample after, CpuSample before) => new(
         after.Server - before.Server,
         after.PostgreSql - before.PostgreSql,

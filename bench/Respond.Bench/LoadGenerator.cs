@@ -17,11 +17,13 @@ internal sealed record LoadResult(long Accepted, TimeSpan Elapsed, long[] Latenc
 }
 
 /// <summary>
-/// Concurrent senders posting distinct generic alerts to <c>POST /api/webhooks/bench</c>. Every alert has
-/// a new id (the mapped fingerprint), so each one is a new alert that opens a new incident: the worst case
-/// for storage (a new stream, an inline projection row, an alert document and a correlation slot per alert).
+/// Senders posting distinct generic alerts to <c>POST /api/webhooks/bench</c>: concurrent closed loops, or an
+/// open loop at a fixed rate. Every alert has a new id (the mapped fingerprint), so each one is a new alert that
+/// opens a new incident: the worst case for storage (a new stream, an inline projection row, an alert document
+/// and a correlation slot per alert). <paramref name="alertBody"/> replaces the ingestion bench's alert shape
+/// (it gets the alert's sequence number, 1, 2, …).
 /// </summary>
-internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sourceToken)
+internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sourceToken, Func<long, byte[]>? alertBody = null)
 {
     // A broken server should end the run with a report, not retry forever.
     private const long MaxErrorsPerPhase = 10_000;
@@ -64,6 +66,39 @@ internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sou
         return RunAsync(concurrency, TakeSlot, accepted => { if (!accepted) { Interlocked.Decrement(ref slots); } }, cancellationToken);
     }
 
+    /// <summary>
+    /// Open loop: starts one send every 1/<paramref name="perSecond"/> s for <paramref name="duration"/>, on a
+    /// schedule by time, whether or not earlier sends have been answered; then waits for the answers.
+    /// <paramref name="answered"/> gets each alert's sequence number, the Stopwatch timestamp taken just before its
+    /// POST was sent, and its time to 202 in Stopwatch ticks (null when it was not accepted).
+    /// </summary>
+    public async Task<LoadResult> RunAtRateAsync(double perSecond, TimeSpan duration, Action<long, long, long?> answered, CancellationToken cancellationToken)
+    {
+        var phase = new Phase(() => true, _ => { });
+        var count = (long)Math.Round(perSecond * duration.TotalSeconds);
+        var inFlight = new List<Task<long?>>((int)Math.Min(count, 1_000_000));
+        var clock = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
+        for (long i = 0; i < count && phase.ErrorCount < MaxErrorsPerPhase; i++)
+        {
+            // Due times from the start, not from the previous send: a late wake-up does not shift the rest.
+            var due = start + (long)(i * Stopwatch.Frequency / perSecond);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            inFlight.Add(SendOneAsync(phase, answered, cancellationToken));
+        }
+
+        var outcomes = await Task.WhenAll(inFlight);
+        clock.Stop();
+        var latencies = outcomes.OfType<long>().ToArray();
+        TotalAccepted += latencies.Length;
+        return new LoadResult(latencies.Length, clock.Elapsed, latencies, phase.Errors);
+    }
+
     private async Task<LoadResult> RunAsync(int concurrency, Func<bool> mayStartAnother, Action<bool> finished, CancellationToken cancellationToken)
     {
         var phase = new Phase(mayStartAnother, finished);
@@ -85,48 +120,62 @@ internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sou
         var latencies = new List<long>(capacity: 16_384);
         while (!cancellationToken.IsCancellationRequested && phase.ErrorCount < MaxErrorsPerPhase && phase.MayStartAnother())
         {
-            var n = Interlocked.Increment(ref _sequence);
-            using var request = new HttpRequestMessage(HttpMethod.Post, _webhook)
+            var latency = await SendOneAsync(phase, answered: null, cancellationToken);
+            if (latency is { } elapsed)
             {
-                Content = new ByteArrayContent(AlertBody(n)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-            };
-            request.Headers.Authorization = _authorization;
-
-            string? failure;
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                // Default completion option: the time includes reading the (small) answer body.
-                using var answer = await http.SendAsync(request, cancellationToken);
-                var elapsed = Stopwatch.GetTimestamp() - started;
-                if (answer.StatusCode == HttpStatusCode.Accepted)
-                {
-                    latencies.Add(elapsed);
-                    failure = null;
-                }
-                else
-                {
-                    failure = $"{(int)answer.StatusCode} {Describe(await answer.Content.ReadAsStringAsync(cancellationToken))}";
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                failure = $"{e.GetType().Name}: {e.Message}";
-            }
-            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                failure = $"timeout: {e.Message}";
+                latencies.Add(elapsed);
             }
 
-            if (failure is not null)
-            {
-                phase.Failed(failure);
-            }
-
-            phase.Finished(failure is null);
+            phase.Finished(latency is not null);
         }
 
         return latencies;
+    }
+
+    /// <summary>One alert: its time to 202 in Stopwatch ticks, or null when it was not accepted (the failure is on the phase).</summary>
+    private async Task<long?> SendOneAsync(Phase phase, Action<long, long, long?>? answered, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref _sequence);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _webhook)
+        {
+            Content = new ByteArrayContent(alertBody is null ? AlertBody(n) : alertBody(n)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Authorization = _authorization;
+
+        string? failure;
+        long? latency = null;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            // Default completion option: the time includes reading the (small) answer body.
+            using var answer = await http.SendAsync(request, cancellationToken);
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            if (answer.StatusCode == HttpStatusCode.Accepted)
+            {
+                latency = elapsed;
+                failure = null;
+            }
+            else
+            {
+                failure = $"{(int)answer.StatusCode} {Describe(await answer.Content.ReadAsStringAsync(cancellationToken))}";
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            failure = $"{e.GetType().Name}: {e.Message}";
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = $"timeout: {e.Message}";
+        }
+
+        if (failure is not null)
+        {
+            phase.Failed(failure);
+        }
+
+        answered?.Invoke(n, started, latency);
+        return latency;
     }
 
     private byte[] AlertBody(long n)

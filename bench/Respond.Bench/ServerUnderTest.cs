@@ -20,12 +20,15 @@ internal sealed class ServerUnderTest : IDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _logTail = new();
+    private readonly Lock _logFileLock = new();
+    private StreamWriter? _logFile;
     private long _logLines;
 
-    private ServerUnderTest(Process process, Uri baseAddress)
+    private ServerUnderTest(Process process, Uri baseAddress, StreamWriter? logFile)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _logFile = logFile;
     }
 
     public Uri BaseAddress { get; }
@@ -48,8 +51,14 @@ internal sealed class ServerUnderTest : IDisposable
         return Path.Combine(repositoryRoot, "src", "Respond.Server", "bin", configuration, "net10.0", "Respond.Server.dll");
     }
 
+    /// <param name="settings">
+    /// Environment variables set after the bench's own (so they may override them, e.g. the source's mapping or
+    /// <c>Logging__LogLevel__Default</c>).
+    /// </param>
+    /// <param name="logFile">When given, every line the server writes to stdout/stderr is also copied there.</param>
     public static async Task<ServerUnderTest> StartAsync(
-        string serverDll, string connectionString, string sourceToken, string viewerKey, HttpClient http, CancellationToken cancellationToken)
+        string serverDll, string connectionString, string sourceToken, string viewerKey, HttpClient http,
+        IReadOnlyDictionary<string, string>? settings, string? logFile, CancellationToken cancellationToken)
     {
         if (!File.Exists(serverDll))
         {
@@ -93,8 +102,24 @@ internal sealed class ServerUnderTest : IDisposable
         environment[viewer + "ApiKey"] = viewerKey;
         environment[viewer + "Roles__0"] = "viewer";
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
-        var server = new ServerUnderTest(process, baseAddress);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var log = logFile is null ? null : new StreamWriter(logFile, append: false) { AutoFlush = true };
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
+        }
+        catch
+        {
+            log?.Dispose();
+            throw;
+        }
+
+        var server = new ServerUnderTest(process, baseAddress, log);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -158,6 +183,31 @@ internal sealed class ServerUnderTest : IDisposable
         }
 
         _process.Dispose();
+        lock (_logFileLock)
+        {
+            // Output events may still arrive after the timed wait: they find no file and are dropped.
+            _logFile?.Dispose();
+            _logFile = null;
+        }
+    }
+
+    /// <summary>
+    /// The count of log lines and the last ones, grouped without their timestamps, so a message repeated every
+    /// few seconds shows once with its count. Nothing when the server wrote nothing.
+    /// </summary>
+    public void WriteLogSummary(string level)
+    {
+        if (LogLines == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine($"the server wrote {LogLines} log lines at {level} level or above; the last {LogTail.Count()}, grouped:");
+        foreach (var group in LogTail.Select(line => line.Split(' ', 2)[^1]).GroupBy(line => line))
+        {
+            var text = group.Key.Length <= 300 ? group.Key : group.Key[..300] + "…";
+            Console.WriteLine($"  {group.Count()} × {text}");
+        }
     }
 
     private async Task WaitUntilReadyAsync(HttpClient http, CancellationToken cancellationToken)
@@ -204,6 +254,11 @@ internal sealed class ServerUnderTest : IDisposable
         }
 
         Interlocked.Increment(ref _logLines);
+        lock (_logFileLock)
+        {
+            _logFile?.WriteLine(line);
+        }
+
         _logTail.Enqueue(line);
         while (_logTail.Count > KeptLogLines && _logTail.TryDequeue(out _))
         {
