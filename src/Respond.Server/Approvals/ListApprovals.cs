@@ -27,8 +27,10 @@ public static class ListApprovals
         }
 
         IQueryable<PlaybookRun> query = session.Query<PlaybookRun>();
+        // An approval waits for a decision only while its run goes on: one of a failed run is not in the inbox.
         query = statuses.Count == 1 && statuses[0] == ApprovalStatus.Pending
-            ? query.Where(r => r.Approvals.Any(a => a.Status == ApprovalStatus.Pending))
+            ? query.Where(r => r.Approvals.Any(a => a.Status == ApprovalStatus.Pending)
+                && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting))
             : query.Where(r => r.Approvals.Any());
         if (incidentId is { } incident)
         {
@@ -39,6 +41,7 @@ public static class ListApprovals
         var matching = runs
             .SelectMany(run => run.Approvals.Select(a => ApprovalView.Of(run, a)))
             .Where(a => statuses.Count == 0 || statuses.Contains(a.Status))
+            .Where(a => a.Status != ApprovalStatus.Pending || !runs.First(r => r.Id == a.RunId).IsOver)
             .OrderBy(a => a.RequestedAt)
             .ToList();
         var items = matching.Skip((pageNumber - 1) * size).Take(size).ToList();

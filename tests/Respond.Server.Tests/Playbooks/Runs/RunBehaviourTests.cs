@@ -31,6 +31,12 @@ public sealed class RunBehaviourApp : PlaybookApp
               { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } },
               { "id": "note", "type": "incident", "comment": "Nobody approved in time." } ] }
             """),
+        ("fail-beside-approval.json", """
+            { "id": "fail-beside-approval", "name": "A branch fails while another waits", "trigger": { "on": "manual" }, "steps": [
+              { "id": "both", "type": "parallel", "branches": ["ask", "boom"] },
+              { "id": "ask", "type": "approval", "approvers": { "roles": ["approver"] } },
+              { "id": "boom", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "not-an-address" } } ] }
+            """),
         ("runaway.json", """
             { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
               { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
@@ -147,6 +153,20 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         using var viewer = app.As("viewer");
         var timeline = (await (await viewer.GetAsync($"/api/incidents/{incidentId}/timeline")).JsonAsync(HttpStatusCode.OK))["items"]!.AsArray();
         Assert.Contains(timeline, e => e!["type"]!.GetValue<string>() == "ApprovalExpired");
+    }
+
+    [Fact]
+    public async Task An_approval_of_a_run_that_failed_leaves_the_inbox()
+    {
+        var incidentId = await app.AlertAsync("failed-beside", "Failed beside", "Recon", ip: "192.0.2.77");
+        var runId = await app.StartByHandAsync("responder", incidentId, "fail-beside-approval");
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "failed", "the run to fail in its other branch");
+
+        Assert.Equal("boom", run["failedStepId"]!.GetValue<string>());
+        using var viewer = app.As("viewer");
+        var inbox = await (await viewer.GetAsync("/api/approvals?status=pending")).JsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(inbox["items"]!.AsArray(), a => a!["runId"]!.GetValue<Guid>() == runId);
     }
 
     [Fact]
