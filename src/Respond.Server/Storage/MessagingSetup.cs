@@ -39,7 +39,7 @@ public static class MessagingSetup
             opts.Durability.CheckAssignmentPeriod = 5.Seconds();
 
             // Steps wait on targets, not on CPU: let many run at once per node.
-            var parallelism = configuration.GetValue("Respond:Messaging:Parallelism", 32);
+            var parallelism = configuration.GetValue("Respond:Messaging:Parallelism", 64);
             opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));
 
             // A lost race re-decides on fresh state at once; a database blip waits and tries again.
