@@ -53,6 +53,22 @@ public static partial class PlaybookRequests
         }
     }
 
+    /// <summary>Checks a body that claims to be playbook <paramref name="id"/>: a refusal when it is not JSON or names another id.</summary>
+    public static async Task<(PlaybookCheck? Check, IResult? Refusal)> CheckAsync(string id, string text, PlaybookChecker checker, CancellationToken ct)
+    {
+        PlaybookCheck check;
+        try
+        {
+            check = await checker.CheckAsync(text, ct);
+        }
+        catch (MalformedPlaybookException ex)
+        {
+            return (null, Malformed(ex));
+        }
+
+        return check.DeclaredId == id ? (check, null) : (null, IdMismatch(id, check.DeclaredId));
+    }
+
     public static IResult Malformed(MalformedPlaybookException exception) =>
         Problems.Status(StatusCodes.Status400BadRequest, "The body is not a playbook.", exception.Message);
 

@@ -39,19 +39,10 @@ public static class PublishPlaybook
             draftRevision = draft.Revision;
         }
 
-        PlaybookCheck check;
-        try
+        var (check, notAPlaybook) = await PlaybookRequests.CheckAsync(id, text, checker, ct);
+        if (check is null)
         {
-            check = await checker.CheckAsync(text, ct);
-        }
-        catch (MalformedPlaybookException ex)
-        {
-            return PlaybookRequests.Malformed(ex);
-        }
-
-        if (check.DeclaredId != id)
-        {
-            return PlaybookRequests.IdMismatch(id, check.DeclaredId);
+            return notAPlaybook!;
         }
 
         if (!check.Valid)

@@ -29,19 +29,10 @@ public static class SavePlaybookDraft
             return Problems.BadRequest("Send the playbook's JSON as the body.");
         }
 
-        PlaybookCheck check;
-        try
+        var (check, notAPlaybook) = await PlaybookRequests.CheckAsync(id, text, checker, ct);
+        if (check is null)
         {
-            check = await checker.CheckAsync(text, ct);
-        }
-        catch (MalformedPlaybookException ex)
-        {
-            return PlaybookRequests.Malformed(ex);
-        }
-
-        if (check.DeclaredId != id)
-        {
-            return PlaybookRequests.IdMismatch(id, check.DeclaredId);
+            return notAPlaybook!;
         }
 
         var actor = context.User.Identity?.Name ?? "unknown";
