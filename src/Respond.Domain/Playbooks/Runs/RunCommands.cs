@@ -51,6 +51,9 @@ public sealed record ExpireApprovalAt(Guid ApprovalId, DateTimeOffset At) : RunW
 
 public sealed record StartChildRun(string StepId, Guid ChildRunId, string PlaybookId, JsonObject Vars) : RunWork;
 
+/// <summary>Stop a child run whose parent step gave up on it.</summary>
+public sealed record CancelChildRun(Guid ChildRunId, string Reason) : RunWork;
+
 public sealed record NotifyParent(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, JsonObject Vars)
     : RunWork;
 

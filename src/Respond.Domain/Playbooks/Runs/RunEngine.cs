@@ -178,9 +178,11 @@ public sealed class RunEngine(IExpressionEvaluator expressions)
                     Started(step, attempt, new JsonObject { ["playbook"] = step.Playbook });
                     work.Add(new StartChildRun(step.Id, ChildRunIdFor(Run.Id, step.Id, attempt), step.Playbook!,
                         (JsonObject)Run.Vars.DeepClone()));
+                    ArmTimeout(step, attempt);
                     break;
                 case StepTypes.Parallel:
                     Started(step, attempt, null);
+                    ArmTimeout(step, attempt);
                     foreach (var branch in step.Branches ?? [])
                     {
                         if (playbook.Step(branch) is { } first)
@@ -340,9 +342,38 @@ public sealed class RunEngine(IExpressionEvaluator expressions)
             {
                 Succeed(step, c.Attempt, Outcome.Success, null);
             }
+            else if (step.Type is StepTypes.Playbook or StepTypes.Parallel && state.RetryAt is null && state.Attempts == c.Attempt)
+            {
+                TimedOut(step, c.Attempt);
+            }
             else if (state.RetryAt is not null && c.Attempt == state.Attempts + 1)
             {
                 Enter(step);
+            }
+        }
+
+        // A step that waits on other work (a child run, parallel branches) fails when its timeout passes.
+        private void ArmTimeout(PlaybookStep step, int attempt)
+        {
+            if (IsoDuration.Parse(step.Timeout) is { } timeout)
+            {
+                work.Add(new WakeAt(step.Id, attempt, context.Now + timeout));
+            }
+        }
+
+        private void TimedOut(PlaybookStep step, int attempt)
+        {
+            var error = $"The step did not finish within its timeout {step.Timeout}.";
+            if (step.Type == StepTypes.Playbook)
+            {
+                // The child is stopped, so nothing it would still do happens behind the parent's back.
+                work.Add(new CancelChildRun(ChildRunIdFor(Run.Id, step.Id, attempt), error));
+                FailStep(step, attempt, error, retryable: true);
+            }
+            else
+            {
+                // Branches still running lead nowhere once their parallel step has failed.
+                FailStep(step, attempt, error, retryable: false);
             }
         }
 
@@ -410,8 +441,10 @@ public sealed class RunEngine(IExpressionEvaluator expressions)
 
         public void ChildFinished(ChildRunFinished c)
         {
+            // Only the child of the current attempt counts, and only while the step still waits for it (not for a retry).
             var step = ActiveStep(c.StepId, StepStatus.Waiting, null);
-            if (step is null || ChildRunIdFor(Run.Id, c.StepId, Run.Step(c.StepId)!.Attempts) != c.ChildRunId)
+            if (step is null || Run.Step(c.StepId)!.RetryAt is not null
+                || ChildRunIdFor(Run.Id, c.StepId, Run.Step(c.StepId)!.Attempts) != c.ChildRunId)
             {
                 return;
             }

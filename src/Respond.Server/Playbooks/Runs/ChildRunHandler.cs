@@ -30,6 +30,19 @@ public static class ChildRunHandler
             RunTransitions.AutomatedActor(playbook.Id), ct);
     }
 
+    /// <summary>The parent step timed out: stop the child, unless it has already ended.</summary>
+    public static async Task Handle(CancelChildPlaybook message, RunTransitions transitions, CancellationToken ct)
+    {
+        try
+        {
+            await RunTimerHandler.Safely(transitions.ApplyAsync(message.ChildRunId, new CancelRun(message.Reason), "system", ct));
+        }
+        catch (RunConflictException)
+        {
+            // Already over: nothing to stop.
+        }
+    }
+
     public static Task Handle(ChildRunEnded message, RunTransitions transitions, CancellationToken ct) =>
         RunTimerHandler.Safely(transitions.ApplyAsync(message.ParentRunId,
             new ChildRunFinished(message.ParentStepId, message.ChildRunId, message.Succeeded, message.Error,

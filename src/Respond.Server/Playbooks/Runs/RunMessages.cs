@@ -17,3 +17,5 @@ public sealed record ExpireRunApproval(Guid RunId, Guid ApprovalId);
 public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson);
 
 public sealed record ChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, string VarsJson);
+
+public sealed record CancelChildPlaybook(Guid ChildRunId, string Reason);

@@ -123,6 +123,9 @@ public sealed class RunTransitions(
                 case StartChildRun c:
                     await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString()));
                     break;
+                case CancelChildRun c:
+                    await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));
+                    break;
                 case NotifyParent n:
                     await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error, n.Vars.ToJsonString()));
                     break;

@@ -149,3 +149,77 @@ public sealed class FlowStepTests
         Assert.Equal((parent, "restore", true), (notify.ParentRunId, notify.ParentStepId, notify.Succeeded));
     }
 }
+
+public sealed class WaitingStepTimeoutTests
+{
+    [Fact]
+    public void A_sub_playbook_that_outlives_its_timeout_fails_the_step_stops_the_child_and_a_late_report_is_ignored()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "restore", "type": "playbook", "playbook": "backup-restore", "timeout": "PT10M",
+                "next": { "success": "done", "error": "escalate" } },
+              { "id": "escalate", "type": "action", "connector": "chat", "operation": "post" },
+              { "id": "done", "type": "end" } ] }
+            """);
+        run.Start();
+        var child = Assert.Single(run.Work.OfType<StartChildRun>());
+        var timer = Assert.Single(run.Work.OfType<WakeAt>());
+        Assert.Equal(RunFixture.T0.AddMinutes(10), timer.At);
+
+        run.Now = timer.At;
+        run.Decide(new WakeStep(timer.StepId, timer.Attempt));
+
+        Assert.Equal(child.ChildRunId, Assert.Single(run.Work.OfType<CancelChildRun>()).ChildRunId);
+        Assert.Equal(StepStatus.Failed, run.Run.Step("restore")!.Status);
+        Assert.Contains("PT10M", run.Run.Step("restore")!.Error, StringComparison.Ordinal);
+        Assert.Equal("escalate", run.LastAction.StepId);
+        Assert.Empty(run.Decide(new ChildRunFinished("restore", child.ChildRunId, false, "cancelled", null)).Events);
+    }
+
+    [Fact]
+    public void A_timed_out_sub_playbook_with_retry_starts_a_new_child_and_ignores_the_old_one()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "restore", "type": "playbook", "playbook": "backup-restore", "timeout": "PT1M", "retry": { "maxAttempts": 2, "delay": "PT5S" } } ] }
+            """);
+        run.Start();
+        var first = Assert.Single(run.Work.OfType<StartChildRun>());
+        run.Now = RunFixture.T0.AddMinutes(1);
+        run.Decide(new WakeStep("restore", 1));
+
+        Assert.Empty(run.Decide(new ChildRunFinished("restore", first.ChildRunId, false, "cancelled", null)).Events);
+        var retry = run.Work.OfType<WakeAt>().Last();
+        Assert.Equal(2, retry.Attempt);
+        run.Now = retry.At;
+        run.Decide(new WakeStep("restore", 2));
+
+        var second = run.Work.OfType<StartChildRun>().Last();
+        Assert.NotEqual(first.ChildRunId, second.ChildRunId);
+        run.Decide(new ChildRunFinished("restore", second.ChildRunId, true, null, null));
+        Assert.Equal(RunStatus.Completed, run.Run.Status);
+    }
+
+    [Fact]
+    public void A_parallel_step_past_its_timeout_fails_and_its_branches_lead_nowhere()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "fan", "type": "parallel", "branches": ["ask", "call"], "timeout": "PT5M", "next": "after" },
+              { "id": "ask", "type": "approval", "approvers": { "roles": ["approver"] } },
+              { "id": "call", "type": "action", "connector": "c", "operation": "o" },
+              { "id": "after", "type": "action", "connector": "chat", "operation": "post" } ] }
+            """);
+        run.Start();
+        var call = run.LastAction;
+        run.Succeed(call);
+
+        run.Now = RunFixture.T0.AddMinutes(5);
+        run.Decide(new WakeStep("fan", 1));
+
+        Assert.Equal(StepStatus.Failed, run.Run.Step("fan")!.Status);
+        Assert.Equal(RunStatus.Failed, run.Run.Status);
+        Assert.DoesNotContain(run.Work.OfType<PerformAction>(), a => a.StepId == "after");
+    }
+}

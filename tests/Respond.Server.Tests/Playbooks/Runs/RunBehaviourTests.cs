@@ -37,6 +37,15 @@ public sealed class RunBehaviourApp : PlaybookApp
               { "id": "ask", "type": "approval", "approvers": { "roles": ["approver"] } },
               { "id": "boom", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "not-an-address" } } ] }
             """),
+        ("slow-child.json", """
+            { "id": "slow-child", "name": "Waits for a long time", "trigger": { "on": "manual" }, "steps": [
+              { "id": "ask", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "P1D" } ] }
+            """),
+        ("impatient-parent.json", """
+            { "id": "impatient-parent", "name": "Gives its child one second", "trigger": { "on": "manual" }, "steps": [
+              { "id": "child", "type": "playbook", "playbook": "slow-child", "timeout": "PT1S", "next": { "error": "note" } },
+              { "id": "note", "type": "incident", "comment": "The child playbook took too long." } ] }
+            """),
         ("runaway.json", """
             { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
               { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
@@ -167,6 +176,26 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         using var viewer = app.As("viewer");
         var inbox = await (await viewer.GetAsync("/api/approvals?status=pending")).JsonAsync(HttpStatusCode.OK);
         Assert.DoesNotContain(inbox["items"]!.AsArray(), a => a!["runId"]!.GetValue<Guid>() == runId);
+    }
+
+    [Fact]
+    public async Task A_sub_playbook_past_its_step_timeout_is_cancelled_and_the_parent_takes_its_error_path()
+    {
+        var incidentId = await app.AlertAsync("impatient", "Impatient", "Recon", ip: "192.0.2.78");
+        var runId = await app.StartByHandAsync("responder", incidentId, "impatient-parent");
+
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the parent run to end");
+
+        Assert.Equal("completed", PlaybookApp.Status(run));
+        Assert.Equal("failed", PlaybookApp.Step(run, "child")["status"]!.GetValue<string>());
+        Assert.Contains("timeout PT1S", PlaybookApp.Step(run, "child")["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("succeeded", PlaybookApp.Step(run, "note")["status"]!.GetValue<string>());
+        using var viewer = app.As("viewer");
+        var child = await Poll.UntilAsync(async () =>
+            (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId=slow-child")).JsonAsync(HttpStatusCode.OK))["items"]![0],
+            c => c?["status"]?.GetValue<string>() == "cancelled", TimeSpan.FromSeconds(15), "the child run to be cancelled");
+        var inbox = await (await viewer.GetAsync("/api/approvals?status=pending")).JsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(inbox["items"]!.AsArray(), a => a!["runId"]!.GetValue<Guid>() == child!["id"]!.GetValue<Guid>());
     }
 
     [Fact]
