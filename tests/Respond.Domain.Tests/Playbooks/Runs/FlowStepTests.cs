@@ -72,11 +72,6 @@ public sealed class FlowStepTests
     [Fact]
     public void An_incident_step_changes_the_incident_by_its_own_rules_in_the_same_decision()
     {
-        var run = new RunFixture("""
-            { "id": "p", "name": "p", "steps": [
-              { "id": "contain", "type": "incident", "status": "contained", "comment": "Blocked {{ incident.entities.ips[0] }}", "next": "done" },
-              { "id": "done", "type": "end" } ] }
-            """);
         var incident = Incident.Evolve(null, new IncidentOpened(Guid.Parse("00000000-0000-0000-0000-000000000001"), "t",
             Respond.Domain.Common.Severity.High, null, null, null, null, Respond.Domain.Alerts.EntitySet.Empty, "x", RunFixture.T0))!;
         var engine = new RunEngine(new Respond.Domain.Playbooks.Expressions.JintExpressionEvaluator());
@@ -85,7 +80,8 @@ public sealed class FlowStepTests
               { "id": "contain", "type": "incident", "status": "contained", "comment": "Blocked {{ incident.entities.ips[0] }}", "next": "done" },
               { "id": "done", "type": "end" } ] }
             """);
-        var context = new RunContext(run.Incident, run.Incident["alerts"], "playbook:p", RunFixture.T0);
+        var incidentJson = RunFixture.SampleIncident();
+        var context = new RunContext(incidentJson, incidentJson["alerts"], "playbook:p", RunFixture.T0);
         var incidentEvents = new List<object>();
 
         var start = engine.Start(playbook, new StartRun(Guid.NewGuid(), 1, incident.Id, "manual", "k", false, []), context);

@@ -27,13 +27,16 @@ internal sealed class RunFixture
 
     public List<RunWork> Work { get; } = [];
 
-    public JsonNode Incident { get; set; } = JsonNode.Parse("""
+    public JsonNode Incident { get; set; } = SampleIncident();
+
+    public DateTimeOffset Now { get; set; } = T0;
+
+    /// <summary>An incident's API JSON with one address, host and account, and a BruteForce alert.</summary>
+    public static JsonNode SampleIncident() => JsonNode.Parse("""
         { "id": "00000000-0000-0000-0000-000000000001", "title": "Brute force on vpn-1", "severity": "high",
           "entities": { "ips": ["203.0.113.7"], "hosts": ["vpn-1"], "accounts": ["alice"], "resources": [] },
           "alerts": [ { "category": "BruteForce", "title": "Many failed sign-ins" } ] }
         """)!;
-
-    public DateTimeOffset Now { get; set; } = T0;
 
     public RunDecision Start(bool byHand = false, string actor = "playbook:test", JsonObject? vars = null)
     {

@@ -124,7 +124,7 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         Assert.Contains("Four eyes", refusal["detail"]!.GetValue<string>());
 
         using var viewer = app.As("viewer");
-        (await viewer.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode.Equals(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
         using var approver = app.As("approver");
         (await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).EnsureSuccessStatusCode();
         var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the approved run to complete");
