@@ -3,7 +3,6 @@ using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
 using Respond.Server.Incidents;
-using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
 
 namespace Respond.Server.Approvals;
@@ -20,15 +19,15 @@ public static class DecideApprovalEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         group.MapPost("/{id:guid}/approve", (Guid id, HttpContext context, IQuerySession query, RunTransitions transitions,
-                IPlaybookCatalog catalog, CancellationToken ct) => DecideAsync(id, true, context, query, transitions, catalog, ct))
+                CancellationToken ct) => DecideAsync(id, true, context, query, transitions, ct))
             .RequireAuthorization(Roles.Approver).Produces<ApprovalView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id:guid}/reject", (Guid id, HttpContext context, IQuerySession query, RunTransitions transitions,
-                IPlaybookCatalog catalog, CancellationToken ct) => DecideAsync(id, false, context, query, transitions, catalog, ct))
+                CancellationToken ct) => DecideAsync(id, false, context, query, transitions, ct))
             .RequireAuthorization(Roles.Approver).Produces<ApprovalView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
     }
 
     private static async Task<IResult> DecideAsync(Guid approvalId, bool approve, HttpContext context, IQuerySession query,
-        RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct)
+        RunTransitions transitions, CancellationToken ct)
     {
         var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
         if (error is not null)
@@ -47,13 +46,7 @@ public static class DecideApprovalEndpoints
 
         var roles = Roles.All.Where(context.User.IsInRole).ToHashSet();
         var command = new DecideApproval(approvalId, approve, CancelRunEndpoint.Trimmed(body?.Comment), roles);
-        var result = await RunCommandEndpoints.ApplyAsync(runId, command, context, transitions, catalog, ct);
-        if (result is not IStatusCodeHttpResult { StatusCode: 200 })
-        {
-            return result;
-        }
-
-        var run = await query.LoadAsync<PlaybookRun>(runId, ct);
-        return run?.Approval(approvalId) is { } approval ? Results.Ok(ApprovalView.Of(run, approval)) : result;
+        var (run, refusal) = await RunCommandEndpoints.TryApplyAsync(runId, command, context, transitions, ct);
+        return run is null ? refusal! : Results.Ok(ApprovalView.Of(run, run.Approval(approvalId)!));
     }
 }

@@ -39,9 +39,10 @@ public static class ListApprovals
 
         var runs = await query.OrderByDescending(r => r.UpdatedAt).Take(MaxItems).ToListAsync(ct);
         var matching = runs
-            .SelectMany(run => run.Approvals.Select(a => ApprovalView.Of(run, a)))
+            .SelectMany(run => run.Approvals
+                .Where(a => a.Status != ApprovalStatus.Pending || !run.IsOver)
+                .Select(a => ApprovalView.Of(run, a)))
             .Where(a => statuses.Count == 0 || statuses.Contains(a.Status))
-            .Where(a => a.Status != ApprovalStatus.Pending || !runs.First(r => r.Id == a.RunId).IsOver)
             .OrderBy(a => a.RequestedAt)
             .ToList();
         var items = matching.Skip((pageNumber - 1) * size).Take(size).ToList();

@@ -29,13 +29,17 @@ public static class GetTimeline
             ? new Entry(e.Version, e.Data.GetType().Name, fact.At, fact.Actor, e.Data)
             : new Entry(e.Version, e.Data.GetType().Name, e.Timestamp, e.UserName ?? "system", e.Data)).ToList();
 
+        // One read for the events of all the incident's runs, not one per run.
         var runIds = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).Select(r => r.Id).ToListAsync(ct);
-        foreach (var runId in runIds)
+        if (runIds.Count > 0)
         {
-            var runEvents = await session.Events.FetchStreamAsync(runId, token: ct);
+            var runEvents = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamId.IsOneOf(runIds.ToArray()))
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(ct);
             entries.AddRange(runEvents
                 .Where(e => ConcernsTheIncident(e.Data))
-                .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, runId)));
+                .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, e.StreamId)));
         }
 
         return Results.Ok(new { items = entries.OrderBy(e => e.At).ThenBy(e => e.RunId is null ? 0 : 1).ToList() });

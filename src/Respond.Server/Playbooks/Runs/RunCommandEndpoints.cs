@@ -12,23 +12,35 @@ public static class RunCommandEndpoints
     public static async Task<IResult> ApplyAsync(Guid runId, RunCommand command, HttpContext context, RunTransitions transitions,
         IPlaybookCatalog catalog, CancellationToken ct)
     {
+        var (run, refusal) = await TryApplyAsync(runId, command, context, transitions, ct);
+        if (run is null)
+        {
+            return refusal!;
+        }
+
+        var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct);
+        return Results.Ok(RunView.Of(run, playbook?.Definition));
+    }
+
+    /// <summary>The run as the command left it, or the refusal to answer.</summary>
+    public static async Task<(PlaybookRun? Run, IResult? Refusal)> TryApplyAsync(Guid runId, RunCommand command, HttpContext context,
+        RunTransitions transitions, CancellationToken ct)
+    {
         try
         {
-            var run = await transitions.ApplyAsync(runId, command, context.User.Actor(), ct);
-            var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct);
-            return Results.Ok(RunView.Of(run, playbook?.Definition));
+            return (await transitions.ApplyAsync(runId, command, context.User.Actor(), ct), null);
         }
         catch (RunNotFoundException ex)
         {
-            return Problems.NotFound(ex.Message);
+            return (null, Problems.NotFound(ex.Message));
         }
         catch (RunConflictException ex)
         {
-            return Problems.Status(StatusCodes.Status409Conflict, "The run's state forbids this.", ex.Message);
+            return (null, Problems.Status(StatusCodes.Status409Conflict, "The run's state forbids this.", ex.Message));
         }
         catch (ApprovalForbiddenException ex)
         {
-            return Problems.Status(StatusCodes.Status403Forbidden, "You may not decide this approval.", ex.Message);
+            return (null, Problems.Status(StatusCodes.Status403Forbidden, "You may not decide this approval.", ex.Message));
         }
     }
 }
