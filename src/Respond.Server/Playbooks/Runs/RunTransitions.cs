@@ -29,18 +29,16 @@ public sealed class RunTransitions(
 {
     private const int MaxRaces = 8;
 
-    /// <summary>Starts a run unless one with that id exists. Returns null when it already existed.</summary>
+    /// <summary>
+    /// Starts a run unless one with that id exists. Returns null when it already existed. The stream id is
+    /// the guard: a second start collides on commit, so the common path spends no read on asking first.
+    /// </summary>
     public async Task<PlaybookRun?> StartAsync(PublishedPlaybook playbook, StartRun command, string actor, CancellationToken ct)
     {
         for (var race = 1; ; race++)
         {
             var bus = new MessageContext(wolverine);
             await using var session = sessions.OpenSession(bus);
-            if (await session.Events.FetchStreamStateAsync(command.RunId, ct) is not null)
-            {
-                return null;
-            }
-
             var incident = await IncidentScope.LoadAsync(session, command.IncidentId, ct);
             var context = incident.Context(actor, clock.GetUtcNow());
             var decision = engine.Start(playbook.Definition, command, context);
@@ -56,6 +54,13 @@ public sealed class RunTransitions(
             }
             catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
             {
+                // Either the run exists (a redelivered or concurrent trigger) or the incident moved under us.
+                await using var check = sessions.OpenSession(new MessageContext(wolverine));
+                if (await check.Events.FetchStreamStateAsync(command.RunId, ct) is not null)
+                {
+                    return null;
+                }
+
                 logger.LogDebug("Start of run {RunId} lost a race; deciding again", command.RunId);
             }
         }
@@ -137,7 +142,8 @@ public sealed class RunTransitions(
 
     internal static bool IsLostRace(Exception ex) => ex is ConcurrencyException or ExistingStreamIdCollisionException
         or Marten.Exceptions.ExistingStreamIdCollisionException
-        || ex.InnerException is ConcurrencyException;
+        || ex.InnerException is ConcurrencyException
+        || ex.InnerException is Npgsql.PostgresException { SqlState: "23505" };
 
     /// <summary>The run's incident: its JSON for expressions, and the stream an incident step appends to.</summary>
     private sealed class IncidentScope

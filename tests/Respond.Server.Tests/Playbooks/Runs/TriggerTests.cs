@@ -54,6 +54,21 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
     }
 
     [Fact]
+    public async Task The_same_trigger_evaluated_twice_at_once_starts_one_run()
+    {
+        using var responder = app.As("responder");
+        var id = await responder.OpenIncidentAsync("Database down", "critical");
+        var runtime = app.Service<Wolverine.Runtime.IWolverineRuntime>();
+        var trigger = new Respond.Server.Playbooks.Runs.EvaluateTriggers(id, "incident.severity-changed", $"test:{id}");
+
+        // Invoked inline and concurrently, as a redelivery racing the original would be.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Wolverine.Runtime.MessageContext(runtime).InvokeAsync(trigger)));
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => new Wolverine.Runtime.MessageContext(runtime).InvokeAsync(trigger)));
+
+        Assert.Equal(1, await RunCountAsync(id, "on-critical"));
+    }
+
+    [Fact]
     public async Task A_correlated_alert_starts_the_alert_correlated_playbook()
     {
         using var client = app.Anonymous();
