@@ -13,7 +13,12 @@ namespace Respond.Domain.Playbooks.Runs;
 /// </summary>
 public sealed partial class RunEngine(IExpressionEvaluator expressions)
 {
+    // A published version is immutable and cached by the catalog, so its graph is worked out once, not per transition.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PlaybookDefinition, PlaybookGraph> graphs = new();
+
     private IExpressionEvaluator Evaluator { get; } = expressions;
+
+    private PlaybookGraph GraphOf(PlaybookDefinition playbook) => graphs.GetValue(playbook, PlaybookGraph.Of);
 
     /// <summary>Guards against a runaway run; playbooks are acyclic, so only retries repeat steps.</summary>
     public const int MaxStepStarts = 1_000;
@@ -115,7 +120,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
     {
         private readonly List<object> events = [];
         private readonly List<RunWork> work = [];
-        private readonly PlaybookGraph graph = PlaybookGraph.Of(playbook);
+        private readonly PlaybookGraph graph = engine.GraphOf(playbook);
         private PlaybookRun? run = state;
 
         private PlaybookRun Run => run ?? throw new InvalidOperationException("The run has not started.");
