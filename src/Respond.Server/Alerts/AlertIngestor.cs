@@ -89,13 +89,13 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
     /// are added to <paramref name="staged"/> when the caller collects them for triggers.
     /// </summary>
     internal static IngestedAlert Stage(IDocumentSession session, NormalizedAlert alert, Guid alertId, Incident? open,
-        IEventStream<Incident>? stream, int generation, DateTimeOffset now, List<object>? staged)
+        IEventStream<Incident>? stream, int generation, DateTimeOffset now, StagedIncidents? staged)
     {
         var incidentId = AlertIntake.IncidentIdFor(alert.Source, alert.CorrelationKey, generation);
         var decision = AlertIntake.Decide(open, incidentId, alertId, alert, now);
         if (decision.Events.Count > 0)
         {
-            staged?.AddRange(decision.Events);
+            staged?.Add(open, decision.Events);
             if (open is null)
             {
                 session.Events.StartStream<Incident>(incidentId, decision.Events);

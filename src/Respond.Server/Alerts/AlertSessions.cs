@@ -1,4 +1,5 @@
 using Marten;
+using Respond.Domain.Incidents;
 using Respond.Domain.Playbooks.Definitions;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
@@ -10,43 +11,75 @@ namespace Respond.Server.Alerts;
 /// <summary>
 /// Opens the session an alert's transaction writes through. While some published playbook listens
 /// to what alerts cause (an incident opened, an alert correlated), the session is enrolled in
-/// Wolverine's outbox, so the trigger message commits with the alert or not at all. Otherwise it is
-/// a plain session and ingestion pays nothing for playbooks.
+/// Wolverine's outbox, and the runs those events start commit with the alert or not at all. Otherwise
+/// it is a plain session and ingestion pays nothing for playbooks.
 /// </summary>
 public sealed class AlertSessions(IDocumentStore store, OutboxedSessionFactory outboxed, IWolverineRuntime wolverine,
-    IPlaybookCatalog catalog, TriggerSignals triggers)
+    IPlaybookCatalog catalog, TriggerSignals triggers, RunTransitions runs)
 {
     public AlertSession Open()
     {
         if (!catalog.AnyTriggeredBy(TriggerKinds.IncidentOpened) && !catalog.AnyTriggeredBy(TriggerKinds.AlertCorrelated))
         {
-            return new AlertSession(store.LightweightSession(), null, triggers);
+            return new AlertSession(store.LightweightSession(), null, triggers, runs);
         }
 
         var bus = new MessageContext(wolverine);
-        return new AlertSession(outboxed.OpenSession(bus), bus, triggers);
+        return new AlertSession(outboxed.OpenSession(bus), bus, triggers, runs);
     }
 }
 
-public sealed class AlertSession(IDocumentSession session, MessageContext? outbox, TriggerSignals triggers) : IAsyncDisposable
+public sealed class AlertSession(IDocumentSession session, MessageContext? outbox, TriggerSignals triggers, RunTransitions runs)
+    : IAsyncDisposable
 {
-    private readonly List<object> staged = [];
+    private readonly StagedIncidents staged = new();
 
     public IDocumentSession Session { get; } = session;
 
     /// <summary>Collects the incident events this transaction stages, for the triggers they may fire.</summary>
-    public List<object>? Staged => outbox is null ? null : staged;
+    public StagedIncidents? Staged => outbox is null ? null : staged;
 
-    /// <summary>Commits the alerts and, in the same transaction, the trigger messages of what they caused.</summary>
+    /// <summary>
+    /// Commits the alerts and, in the same transaction, what they trigger: the runs started here, or
+    /// the trigger messages of those the alert's path hands on to the queue.
+    /// </summary>
     public async Task SaveChangesAsync(CancellationToken ct)
     {
         if (outbox is not null)
         {
-            await TriggerSignals.PublishAsync(outbox, triggers.For(staged));
+            foreach (var signal in triggers.For(staged.Events))
+            {
+                var left = staged.After(signal.IncidentId) is { } incident
+                    ? await runs.StartOnAlertPathAsync(Session, outbox, incident, signal, ct)
+                    : signal;
+                if (left is not null)
+                {
+                    await outbox.PublishAsync(left);
+                }
+            }
         }
 
         await Session.SaveChangesAsync(ct);
     }
 
     public ValueTask DisposeAsync() => Session.DisposeAsync();
+}
+
+/// <summary>The incident events a transaction stages, and each incident's state after them.</summary>
+public sealed class StagedIncidents
+{
+    private readonly Dictionary<Guid, Incident> after = [];
+
+    public List<object> Events { get; } = [];
+
+    public void Add(Incident? before, IReadOnlyList<object> events)
+    {
+        Events.AddRange(events);
+        if (events.Aggregate(before, Incident.Evolve) is { } state)
+        {
+            after[state.Id] = state with { Version = (before?.Version ?? 0) + events.Count };
+        }
+    }
+
+    public Incident? After(Guid incidentId) => after.GetValueOrDefault(incidentId);
 }

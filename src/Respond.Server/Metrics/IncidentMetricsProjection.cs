@@ -22,6 +22,9 @@ public sealed record IncidentMetricsRow
 
 public sealed partial class IncidentMetricsProjection : SingleStreamProjection<IncidentMetricsRow, Guid>
 {
+    // Only its own stream's events: otherwise every write to another stream would look for a document by that stream's id.
+    public IncidentMetricsProjection() => IncludeType<IIncidentEvent>();
+
     // The incident's own evolution decides the milestones, so metrics and detail never disagree.
     public override IncidentMetricsRow? Evolve(IncidentMetricsRow? snapshot, Guid id, IEvent e)
     {

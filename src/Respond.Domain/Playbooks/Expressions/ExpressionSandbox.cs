@@ -55,9 +55,11 @@ internal sealed class ExpressionSandbox
     public T Run<T>(CompiledExpression expression, ScopeJson scope, Func<Engine, JsValue, T> convert)
     {
         Engine? engine = null;
+        var cap = ExpressionTimeCap.Current is { } c && c.Limit < limits.Timeout ? c : null;
+        var timeout = cap?.Limit ?? limits.Timeout;
         try
         {
-            engine = new Engine(Configure);
+            engine = new Engine(options => Configure(options, timeout));
             engine.Execute(prelude);
             scope.Install(engine);
 
@@ -78,7 +80,13 @@ internal sealed class ExpressionSandbox
         }
         catch (Exception exception)
         {
-            throw ExpressionErrors.From(expression.Source, exception, limits);
+            var error = ExpressionErrors.From(expression.Source, exception, limits);
+            if (cap is not null && error.Failure == ExpressionFailure.Timeout)
+            {
+                cap.NoteExceeded();
+            }
+
+            throw error;
         }
         finally
         {
@@ -86,16 +94,16 @@ internal sealed class ExpressionSandbox
         }
     }
 
-    private void Configure(Options options)
+    private void Configure(Options options, TimeSpan timeout)
     {
         options.Strict()
             .DisableStringCompilation()
-            .TimeoutInterval(limits.Timeout)
+            .TimeoutInterval(timeout)
             .LimitMemory(limits.MemoryBytes)
             .LimitRecursion(limits.RecursionDepth)
             .MaxStatements(limits.MaxStatements);
         options.Interop.Enabled = false;
-        options.Constraints.RegexTimeout = limits.Timeout;
+        options.Constraints.RegexTimeout = timeout;
         // Recursion that is not a plain call (getters, toString, nested arrays) would otherwise
         // overflow the native stack and end the process.
         options.Constraints.StackOverflowGuard = true;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Marten;
 using Respond.Domain.Playbooks.Definitions;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Connectors;
@@ -14,10 +13,13 @@ namespace Respond.Server.Playbooks.Runs;
 /// </summary>
 public static class PerformStepHandler
 {
-    public static async Task Handle(PerformStep message, IQuerySession query, IPlaybookCatalog catalog, IConnectors connectors,
+    public static async Task Handle(PerformStep message, IPlaybookCatalog catalog, IConnectors connectors,
         RunTransitions transitions, ILogger<PerformStep> logger, CancellationToken ct)
     {
-        var run = await query.LoadAsync<PlaybookRun>(message.RunId, ct);
+        // The read that checks there is work to do is also the one the result is recorded against (its
+        // version the fence), so the step costs one read. The session holds no connection meanwhile.
+        await using var write = await transitions.OpenAsync(message.RunId, ct);
+        var run = write.Run;
         var state = run?.Step(message.StepId);
         if (run is null || run.IsOver || state is not { Status: StepStatus.Running } || state.Attempts != message.Attempt)
         {
@@ -51,6 +53,6 @@ public static class PerformStepHandler
             result = new RecordStepResult(step.Id, message.Attempt, false, null, $"Internal error ({ex.GetType().Name}).", false);
         }
 
-        await transitions.ApplyAsync(run.Id, result, null, ct);
+        await transitions.ApplyAsync(write, result, null, ct);
     }
 }

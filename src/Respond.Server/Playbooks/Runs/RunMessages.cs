@@ -3,8 +3,14 @@ namespace Respond.Server.Playbooks.Runs;
 // Wolverine messages on durable local queues. They carry ids only: the state of record is the run's
 // stream, and a message that arrives twice or late finds its work already recorded and does nothing.
 
-/// <summary>An incident event that playbooks may be triggered by was committed.</summary>
-public sealed record EvaluateTriggers(Guid IncidentId, string Trigger, string TriggerKey);
+/// <summary>
+/// An incident event that playbooks may be triggered by was committed. <see cref="Playbooks"/>, when set,
+/// names the only playbooks left to evaluate (the alert's path started the others).
+/// </summary>
+public sealed record EvaluateTriggers(Guid IncidentId, string Trigger, string TriggerKey, IReadOnlyList<string>? Playbooks = null)
+{
+    public bool Includes(Library.PublishedPlaybook playbook) => Playbooks is null || Playbooks.Contains(playbook.Id);
+}
 
 /// <summary>Run one attempt of an action step (its rendered input is on the run's stream).</summary>
 public sealed record PerformStep(Guid RunId, string StepId, int Attempt);

@@ -4,6 +4,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Respond.Domain.Incidents;
+using Respond.Domain.Playbooks.Expressions;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Hosting;
 using Respond.Server.Playbooks.Library;
@@ -22,12 +23,25 @@ namespace Respond.Server.Playbooks.Runs;
 public sealed class RunTransitions(
     RunEngine engine,
     IPlaybookCatalog catalog,
+    TriggerMatcher matcher,
     OutboxedSessionFactory sessions,
     IWolverineRuntime wolverine,
     TimeProvider clock,
+    IConfiguration configuration,
     ILogger<RunTransitions> logger)
 {
     private const int MaxRaces = 8;
+
+    /// <summary>
+    /// How long an expression may take on the alert's own path (<c>Respond:Playbooks:AlertPathExpressionTime</c>);
+    /// a slower one is left to the queue, where the sandbox's full limit applies.
+    /// </summary>
+    public static readonly TimeSpan DefaultAlertPathExpressionTime = TimeSpan.FromMilliseconds(50);
+
+    private readonly TimeSpan alertPathExpressionTime =
+        configuration.GetValue<TimeSpan?>("Respond:Playbooks:AlertPathExpressionTime") is { } t && t > TimeSpan.Zero
+            ? t
+            : DefaultAlertPathExpressionTime;
 
     /// <summary>
     /// Starts a run unless one with that id exists. Returns null when it already existed. The stream id is
@@ -35,17 +49,23 @@ public sealed class RunTransitions(
     /// </summary>
     public async Task<PlaybookRun?> StartAsync(PublishedPlaybook playbook, StartRun command, string actor, CancellationToken ct)
     {
+        var fenceIncident = false;
         for (var race = 1; ; race++)
         {
             var bus = new MessageContext(wolverine);
             await using var session = sessions.OpenSession(bus);
-            var incident = await IncidentScope.LoadAsync(session, command.IncidentId, ct);
+            var incident = await IncidentScope.ReadAsync(session, command.IncidentId, fenceIncident, ct);
             var context = incident.Context(actor, clock.GetUtcNow());
             var decision = engine.Start(playbook.Definition, command, context);
             decision = engine.Drive(playbook.Definition, decision, context,
                 change => incident.Apply(change, AutomatedActor(playbook.Id), context.Now));
+            if (!await incident.StageAsync(session, ct))
+            {
+                fenceIncident = true;
+                continue;
+            }
+
             session.Events.StartStream<PlaybookRun>(command.RunId, decision.Events);
-            incident.Stage();
             await EnqueueAsync(bus, command.RunId, command.IncidentId, decision.Work);
             try
             {
@@ -61,8 +81,99 @@ public sealed class RunTransitions(
                     return null;
                 }
 
+                fenceIncident = true;
                 logger.LogDebug("Start of run {RunId} lost a race; deciding again", command.RunId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Stages, in the caller's transaction, the runs <paramref name="signal"/> starts: each playbook's trigger
+    /// is evaluated, its run decided up to its first wait, and the run's stream and follow-up work added to
+    /// the session and its outbox. So a run commits with the alert that started it, with no hop through a
+    /// queue in between. A playbook that cannot start this way, quickly and purely (an expression slower
+    /// than the alert's path allows, a first step that changes the incident, any fault), is left to
+    /// <see cref="EvaluateTriggersHandler"/>: the answer is the signal for those playbooks, or null when none is left.
+    /// </summary>
+    public async Task<EvaluateTriggers?> StartOnAlertPathAsync(IDocumentSession session, IMessageBus outbox, Incident incident,
+        EvaluateTriggers signal, CancellationToken ct)
+    {
+        IReadOnlyList<PublishedPlaybook> playbooks;
+        try
+        {
+            playbooks = await catalog.TriggeredByAsync(signal.Trigger, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Trigger {TriggerKey} goes to the queue: the playbooks could not be read", signal.TriggerKey);
+            return signal;
+        }
+
+        var json = IncidentScope.JsonOf(incident);
+        var now = clock.GetUtcNow();
+        List<string>? deferred = null;
+        foreach (var playbook in playbooks.Where(signal.Includes))
+        {
+            if (!TryDecideStart(playbook, signal, incident, json, now, out var started))
+            {
+                (deferred ??= []).Add(playbook.Id);
+            }
+            else if (started is { Start: var start, Decision: var decision })
+            {
+                session.Events.StartStream<PlaybookRun>(start.Command.RunId, decision.Events);
+                await EnqueueAsync(outbox, start.Command.RunId, incident.Id, decision.Work);
+                logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger})",
+                    start.Command.RunId, playbook.Id, playbook.Version, incident.Id, signal.Trigger);
+            }
+        }
+
+        return deferred is null ? null : signal with { Playbooks = deferred };
+    }
+
+    /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when does not hold.</summary>
+    private bool TryDecideStart(PublishedPlaybook playbook, EvaluateTriggers signal, Incident incident, JsonNode? json, DateTimeOffset now,
+        out (TriggeredStart Start, RunDecision Decision)? started)
+    {
+        started = null;
+        try
+        {
+            using var cap = ExpressionTimeCap.Begin(alertPathExpressionTime);
+            if (matcher.MatchOne(playbook, signal, incident, json) is not { } start)
+            {
+                return !cap.Exceeded;
+            }
+
+            var context = new RunContext(json, json?["alerts"], AutomatedActor(playbook.Id), now);
+            var decision = engine.Start(playbook.Definition, start.Command, context);
+            decision = engine.Drive(playbook.Definition, decision, context, _ => throw new IncidentChangeDeferred());
+            started = (start, decision);
+            return !cap.Exceeded;
+        }
+        catch (IncidentChangeDeferred)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Playbook {PlaybookId} for {TriggerKey} goes to the queue rather than the alert's transaction", playbook.Id,
+                signal.TriggerKey);
+            return false;
+        }
+    }
+
+    /// <summary>Reads a run for a transition: the run with its stream version as the fence, in a session on the outbox.</summary>
+    public async Task<RunWrite> OpenAsync(Guid runId, CancellationToken ct)
+    {
+        var bus = new MessageContext(wolverine);
+        var session = sessions.OpenSession(bus);
+        try
+        {
+            return new RunWrite(runId, bus, session, await session.Events.FetchForWriting<PlaybookRun>(runId, ct));
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
         }
     }
 
@@ -72,39 +183,82 @@ public sealed class RunTransitions(
     /// </summary>
     public async Task<PlaybookRun> ApplyAsync(Guid runId, RunCommand command, string? actor, CancellationToken ct)
     {
-        for (var race = 1; ; race++)
+        await using var write = await OpenAsync(runId, ct);
+        return await ApplyAsync(write, command, actor, ct);
+    }
+
+    /// <summary>
+    /// Applies one command to the run as <paramref name="read"/> saw it, so a caller that already read it
+    /// (to check there is work to do) pays no second read. A run that moved since is read again and the
+    /// command decided again on the fresh state.
+    /// </summary>
+    public async Task<PlaybookRun> ApplyAsync(RunWrite read, RunCommand command, string? actor, CancellationToken ct)
+    {
+        var write = read;
+        var fenceIncident = false;
+        try
         {
-            var bus = new MessageContext(wolverine);
-            await using var session = sessions.OpenSession(bus);
-            var stream = await session.Events.FetchForWriting<PlaybookRun>(runId, ct);
-            var run = stream.Aggregate ?? throw new RunNotFoundException(runId);
-            var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct)
-                ?? throw new InvalidOperationException($"Run {runId} pins {run.PlaybookId} version {run.PlaybookVersion}, which is not stored.");
+            for (var race = 1; ; race++)
+            {
+                try
+                {
+                    if (await TryApplyAsync(write, command, actor, fenceIncident, ct) is { } run)
+                    {
+                        return run;
+                    }
 
-            var incident = await IncidentScope.LoadAsync(session, run.IncidentId, ct);
-            var context = incident.Context(actor ?? AutomatedActor(run.PlaybookId), clock.GetUtcNow());
-            var decision = engine.Decide(playbook.Definition, run, command, context);
-            decision = engine.Drive(playbook.Definition, decision, context,
-                change => incident.Apply(change, AutomatedActor(run.PlaybookId), context.Now));
-            if (decision.Events.Count == 0)
-            {
-                return run;
-            }
+                    fenceIncident = true; // The incident moved since it was read: decide again with it fenced.
+                }
+                catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
+                {
+                    logger.LogDebug("Run {RunId} changed while deciding {Command}; deciding again", read.RunId, command.GetType().Name);
+                    await Task.Delay(Random.Shared.Next(1, 4 * race), ct);
+                }
 
-            stream.AppendMany(decision.Events);
-            incident.Stage();
-            await EnqueueAsync(bus, runId, run.IncidentId, decision.Work);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return decision.State!;
-            }
-            catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
-            {
-                logger.LogDebug("Run {RunId} changed while deciding {Command}; deciding again", runId, command.GetType().Name);
-                await Task.Delay(Random.Shared.Next(1, 4 * race), ct);
+                if (write != read)
+                {
+                    await write.DisposeAsync();
+                }
+
+                write = await OpenAsync(read.RunId, ct);
             }
         }
+        finally
+        {
+            if (write != read)
+            {
+                await write.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>One decision and commit on one read. Null when the incident moved since it was read.</summary>
+    private async Task<PlaybookRun?> TryApplyAsync(RunWrite write, RunCommand command, string? actor, bool fenceIncident,
+        CancellationToken ct)
+    {
+        var run = write.Run ?? throw new RunNotFoundException(write.RunId);
+        var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct)
+            ?? throw new InvalidOperationException($"Run {run.Id} pins {run.PlaybookId} version {run.PlaybookVersion}, which is not stored.");
+
+        var incident = await IncidentScope.ReadAsync(write.Session, run.IncidentId, fenceIncident, ct);
+        var context = incident.Context(actor ?? AutomatedActor(run.PlaybookId), clock.GetUtcNow());
+        var decision = engine.Decide(playbook.Definition, run, command, context);
+        decision = engine.Drive(playbook.Definition, decision, context,
+            change => incident.Apply(change, AutomatedActor(run.PlaybookId), context.Now));
+        if (decision.Events.Count == 0)
+        {
+            return run;
+        }
+
+        if (!await incident.StageAsync(write.Session, ct))
+        {
+            return null;
+        }
+
+        write.Stream.AppendMany(decision.Events);
+        await EnqueueAsync(write.Bus, run.Id, run.IncidentId, decision.Work);
+        await write.Session.SaveChangesAsync(ct);
+        return decision.State!;
     }
 
     /// <summary>Who the timeline names when a playbook, not a person, acted.</summary>
@@ -144,60 +298,34 @@ public sealed class RunTransitions(
         or Marten.Exceptions.ExistingStreamIdCollisionException
         || ex.InnerException is ConcurrencyException
         || ex.InnerException is Npgsql.PostgresException { SqlState: "23505" };
-
-    /// <summary>The run's incident: its JSON for expressions, and the stream an incident step appends to.</summary>
-    private sealed class IncidentScope
-    {
-        private IEventStream<Incident>? stream;
-        private Incident? state;
-        private readonly List<object> pending = [];
-        private JsonNode? json;
-
-        public static async Task<IncidentScope> LoadAsync(IDocumentSession session, Guid? incidentId, CancellationToken ct)
-        {
-            var scope = new IncidentScope();
-            if (incidentId is { } id)
-            {
-                // Read for writing up front: an incident step appends with the stream's version as its fence.
-                scope.stream = await session.Events.FetchForWriting<Incident>(id, ct);
-                scope.state = scope.stream.Aggregate;
-            }
-
-            return scope;
-        }
-
-        public RunContext Context(string actor, DateTimeOffset now)
-        {
-            json ??= state is null ? null : JsonSerializer.SerializeToNode(state, JsonConventions.Api);
-            return new RunContext(json, json?["alerts"], actor, now);
-        }
-
-        public RecordStepResult Apply(ChangeIncident change, string actor, DateTimeOffset now)
-        {
-            if (state is null)
-            {
-                return new RecordStepResult(change.StepId, change.Attempt, false, null, "The run's incident does not exist.", false);
-            }
-
-            var (events, result) = IncidentStep.Decide(state, change, actor, now);
-            foreach (var e in events)
-            {
-                pending.Add(e);
-                state = Incident.Evolve(state, e);
-            }
-
-            json = null;
-            return result;
-        }
-
-        public void Stage()
-        {
-            if (pending.Count > 0)
-            {
-                stream!.AppendMany(pending);
-            }
-        }
-    }
 }
 
 public sealed class RunNotFoundException(Guid runId) : Exception($"No run {runId}.");
+
+/// <summary>A run read for one transition: its session on the outbox, and its stream with the version as the fence.</summary>
+public sealed class RunWrite : IAsyncDisposable
+{
+    internal RunWrite(Guid runId, MessageContext bus, IDocumentSession session, IEventStream<PlaybookRun> stream)
+    {
+        RunId = runId;
+        Bus = bus;
+        Session = session;
+        Stream = stream;
+    }
+
+    public Guid RunId { get; }
+
+    /// <summary>The run as read, or null when there is none.</summary>
+    public PlaybookRun? Run => Stream.Aggregate;
+
+    internal MessageContext Bus { get; }
+
+    internal IDocumentSession Session { get; }
+
+    internal IEventStream<PlaybookRun> Stream { get; }
+
+    public ValueTask DisposeAsync() => Session.DisposeAsync();
+}
+
+/// <summary>A run started on an alert's path reached an incident step: it is started from the queue instead.</summary>
+internal sealed class IncidentChangeDeferred : Exception;

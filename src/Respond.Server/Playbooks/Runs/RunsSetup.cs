@@ -13,6 +13,7 @@ public static class RunsSetup
         builder.Services.AddSingleton<RunEngine>();
         builder.Services.AddSingleton<RunTransitions>();
         builder.Services.AddSingleton<TriggerSignals>();
+        builder.Services.AddSingleton<TriggerMatcher>();
     }
 
     public static void MapPlaybookRuns(this WebApplication app)

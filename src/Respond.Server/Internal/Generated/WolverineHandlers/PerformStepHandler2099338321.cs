@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Respond.Server.Connectors;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
-using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,21 +15,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Respond.Server.Connectors.IConnectors _connectors;
         private readonly Respond.Server.Playbooks.Library.IPlaybookCatalog _playbookCatalog;
         private readonly Respond.Server.Playbooks.Runs.RunTransitions _runTransitions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public PerformStepHandler2099338321(Microsoft.Extensions.Logging.ILogger<Respond.Server.Playbooks.Runs.PerformStep> loggerForMessage, Respond.Server.Connectors.IConnectors connectors, Respond.Server.Playbooks.Library.IPlaybookCatalog playbookCatalog, Respond.Server.Playbooks.Runs.RunTransitions runTransitions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public PerformStepHandler2099338321(Microsoft.Extensions.Logging.ILogger<Respond.Server.Playbooks.Runs.PerformStep> loggerForMessage, Respond.Server.Connectors.IConnectors connectors, Respond.Server.Playbooks.Library.IPlaybookCatalog playbookCatalog, Respond.Server.Playbooks.Runs.RunTransitions runTransitions)
         {
             _loggerForMessage = loggerForMessage;
             _connectors = connectors;
             _playbookCatalog = playbookCatalog;
             _runTransitions = runTransitions;
-            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
             var performStep = (Respond.Server.Playbooks.Runs.PerformStep)context.Envelope.Message;
 
@@ -38,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Respond.Server.Playbooks.Runs.PerformStepHandler");
             
             // The actual message execution
-            await Respond.Server.Playbooks.Runs.PerformStepHandler.Handle(performStep, ((Marten.IQuerySession)documentSession), _playbookCatalog, _connectors, _runTransitions, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await Respond.Server.Playbooks.Runs.PerformStepHandler.Handle(performStep, _playbookCatalog, _connectors, _runTransitions, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
