@@ -33,6 +33,7 @@ internal static class PlaybookScenario
     private const int StepsPerThroughputRun = 3;
     private const int WarmUpSpeedUp = 4;
     private const int SlowMs = 250;
+    private const int ProbeCommitsPerSecond = 10;
 
     private static readonly TimeSpan BlockDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(60);
@@ -226,6 +227,8 @@ internal static class PlaybookScenario
             Row("alerts sent / accepted", $"{latency.Load.Accepted + latency.Load.ErrorCount} / {latency.Load.Accepted}  ({latency.Load.ErrorCount} errors)");
             Row($"alert → block at target ms ({latency.ToBlock.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.ToBlock))}");
             Row($"time to 202 ms ({latency.Load.Latencies.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.Load.Latencies))}");
+            Row($"plain 1 KB commit beside it ms ({latency.ProbeCommits.Length})",
+                $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.ProbeCommits))}  (the disk's own tail, {ProbeCommitsPerSecond}/s)");
             Row($"alerts without a block within {BlockDeadline.TotalSeconds:0} s", latency.Missing.ToString(Culture));
             Row($"slower than {SlowMs} ms, by second sent", latency.Slow.Length == 0 ? "none" : latency.Slow);
             Row("CPU ms per run, server / PostgreSQL", CpuPerRun(latency.Cpu, latency.ToBlock.Length) + "  (2 steps and the alert's ingestion)");
@@ -373,6 +376,7 @@ internal static class PlaybookScenario
             var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken, AlertBodies(_runId, LatencyOctet, _ => LatencyCategory));
             var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             var toAccepted = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            await using var probe = await CommitProbe.StartAsync(stack.Database.ConnectionString, ProbeCommitsPerSecond, _cancellationToken);
             var cpuBefore = stack.CpuNow();
             var clock = Stopwatch.StartNew();
             var phaseStart = Stopwatch.GetTimestamp();
@@ -384,6 +388,7 @@ internal static class PlaybookScenario
                     toAccepted[IpOf(LatencyOctet, n)] = ticks;
                 }
             }, _cancellationToken);
+            var commits = await probe.StopAsync();
             IngestionScenario.Report("  sent", result);
             _server.EnsureRunning("the latency phase");
 
@@ -423,7 +428,7 @@ internal static class PlaybookScenario
                 Console.WriteLine("  " + cpu.CoresBusy(seconds));
             }
 
-            return new LatencyResult(result, [.. toBlock], missing, cpu, slow);
+            return new LatencyResult(result, [.. toBlock], missing, cpu, slow, commits);
         }
 
         // Where the tail is: "t=12 s: 14 (202 after 1283 ms at most)", for the seconds with alerts slower than SlowMs.
@@ -495,7 +500,7 @@ internal static class PlaybookScenario
 
     private sealed record WarmUpResult(long Accepted, int Blocked, int Notified, int ThreeStepRuns, TimeSpan? Took);
 
-    private sealed record LatencyResult(LoadResult Load, long[] ToBlock, int Missing, CpuSample? Cpu, string Slow);
+    private sealed record LatencyResult(LoadResult Load, long[] ToBlock, int Missing, CpuSample? Cpu, string Slow, long[] ProbeCommits);
 
     private sealed record ThroughputResult(
         LoadResult Load, double RunsPerSecond, int PerSecondMin, int PerSecondMedian, int PerSecondMax,
