@@ -35,13 +35,6 @@ public abstract class AlertPathApp : PlaybookApp
               "steps": [ { "id": "raise", "type": "incident", "severity": "critical", "summary": "Raised on open" } ] }
             """),
     ];
-
-    public async Task<int> RunCountAsync(Guid incidentId, string playbookId)
-    {
-        using var viewer = As("viewer");
-        var page = await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId={playbookId}")).JsonAsync(HttpStatusCode.OK);
-        return page["total"]!.GetValue<int>();
-    }
 }
 
 /// <summary>Expressions have all the time they need on the alert's path, so a run it can start commits with the alert.</summary>

@@ -126,6 +126,14 @@ public class PlaybookApp : RespondApp
         return answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
     }
 
+    /// <summary>How many runs of <paramref name="playbookId"/> the incident has.</summary>
+    public async Task<int> RunCountAsync(Guid incidentId, string playbookId)
+    {
+        using var viewer = As("viewer");
+        var page = await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId={playbookId}")).JsonAsync(HttpStatusCode.OK);
+        return page["total"]!.GetValue<int>();
+    }
+
     public async Task<JsonNode> RunOfAsync(Guid incidentId, Func<JsonNode, bool> until, string what)
     {
         using var viewer = As("viewer");

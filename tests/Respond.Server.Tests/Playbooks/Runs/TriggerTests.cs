@@ -29,13 +29,6 @@ public sealed class TriggerApp : PlaybookApp
 /// <summary>Trigger kinds other than incident.opened, and the guard that keeps playbooks from triggering playbooks.</summary>
 public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
 {
-    private async Task<int> RunCountAsync(Guid incidentId, string playbookId)
-    {
-        using var viewer = app.As("viewer");
-        var page = await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId={playbookId}")).JsonAsync(HttpStatusCode.OK);
-        return page["total"]!.GetValue<int>();
-    }
-
     [Fact]
     public async Task A_severity_change_by_a_responder_starts_the_playbook_each_time_its_when_holds()
     {
@@ -44,11 +37,11 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
 
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "spreading" })).EnsureSuccessStatusCode();
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "outage" })).EnsureSuccessStatusCode();
-        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n == 1, TimeSpan.FromSeconds(15), "a run for the change to critical");
+        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 1, TimeSpan.FromSeconds(15), "a run for the change to critical");
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "mitigated" })).EnsureSuccessStatusCode();
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "again" })).EnsureSuccessStatusCode();
 
-        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n == 2, TimeSpan.FromSeconds(15), "a second run for the second change to critical");
+        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 2, TimeSpan.FromSeconds(15), "a second run for the second change to critical");
         await Poll.UntilAsync(() => Task.FromResult(app.RequestsTo("/hook", "CRITICAL: Payment API errors").Count), n => n == 2,
             TimeSpan.FromSeconds(15), "two pages");
     }
@@ -65,7 +58,7 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Wolverine.Runtime.MessageContext(runtime).InvokeAsync(trigger)));
         await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => new Wolverine.Runtime.MessageContext(runtime).InvokeAsync(trigger)));
 
-        Assert.Equal(1, await RunCountAsync(id, "on-critical"));
+        Assert.Equal(1, await app.RunCountAsync(id, "on-critical"));
     }
 
     [Fact]
@@ -95,8 +88,8 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
         // A person's change to critical afterwards is still a trigger: the guard is about who acted, not what changed.
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "down" })).EnsureSuccessStatusCode();
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "up" })).EnsureSuccessStatusCode();
-        await Poll.UntilAsync(() => RunCountAsync(id, "on-critical"), n => n >= 1, TimeSpan.FromSeconds(15), "the person's change to trigger");
+        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n >= 1, TimeSpan.FromSeconds(15), "the person's change to trigger");
 
-        Assert.Equal(1, await RunCountAsync(id, "on-critical"));
+        Assert.Equal(1, await app.RunCountAsync(id, "on-critical"));
     }
 }
