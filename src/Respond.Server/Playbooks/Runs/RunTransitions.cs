@@ -122,7 +122,7 @@ public sealed class RunTransitions(
             {
                 session.Events.StartStream<PlaybookRun>(start.Command.RunId, decision.Events);
                 await EnqueueAsync(outbox, start.Command.RunId, incident.Id, decision.Work);
-                logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger})",
+                logger.LogInformation("Run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger}) commits with the alert",
                     start.Command.RunId, playbook.Id, playbook.Version, incident.Id, signal.Trigger);
             }
         }
