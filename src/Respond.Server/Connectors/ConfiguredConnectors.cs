@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
 
 namespace Respond.Server.Connectors;
 
@@ -40,6 +41,13 @@ public sealed class ConfiguredConnectors : IConnectors
         }
 
         All = [.. connectors.Values.Select(e => e.Connector).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)];
+        ChangeToken.OnChange(configuration.GetReloadToken, () =>
+        {
+            foreach (var entry in connectors.Values)
+            {
+                entry.Rebuild();
+            }
+        });
     }
 
     public IReadOnlyList<ConfiguredConnector> All { get; }
@@ -58,7 +66,7 @@ public sealed class ConfiguredConnectors : IConnectors
             throw new ConnectorException(unknown, retryable: false);
         }
 
-        var scrubber = SecretScrubber.For(entry!.Settings);
+        var scrubber = entry!.Scrubber;
         var problems = InputValidator.Validate(op!.InputSchema, input);
         if (problems.Count > 0)
         {
@@ -113,5 +121,18 @@ public sealed class ConfiguredConnectors : IConnectors
             : null;
     }
 
-    private sealed record Entry(ConfiguredConnector Connector, IConnectorKind Kind, IConfigurationSection Settings);
+    private sealed record Entry(ConfiguredConnector Connector, IConnectorKind Kind, IConfigurationSection Settings)
+    {
+        private SecretScrubber? scrubber;
+
+        /// <summary>Built from the settings once, and again after the configuration reloads (a rotated secret).</summary>
+        public SecretScrubber Scrubber => Volatile.Read(ref scrubber) ?? Rebuild();
+
+        public SecretScrubber Rebuild()
+        {
+            var fresh = SecretScrubber.For(Settings);
+            Volatile.Write(ref scrubber, fresh);
+            return fresh;
+        }
+    }
 }

@@ -25,6 +25,7 @@ public sealed class ConnectorHarness : IDisposable
     public ConnectorHarness(IDictionary<string, string?> settings, TimeProvider? clock = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Configuration = configuration;
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
@@ -40,6 +41,9 @@ public sealed class ConnectorHarness : IDisposable
     }
 
     public IConnectors Connectors { get; }
+
+    /// <summary>The settings, to change and reload as an operator rotating a secret would.</summary>
+    public IConfigurationRoot Configuration { get; }
 
     public CapturedLogs Logs { get; } = new();
 

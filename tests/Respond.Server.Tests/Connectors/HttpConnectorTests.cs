@@ -235,6 +235,24 @@ public sealed class HttpConnectorTests : IDisposable
         harness.AssertNowhere([Token, ApiKey], output.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_rotated_secret_is_scrubbed_once_the_configuration_reloads()
+    {
+        const string rotated = "http-token-rotated-9876543210";
+        target.Given(Request.Create().WithPath("/api/echo").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(request => $$"""{"authorization":"{{request.Headers!["Authorization"].Single()}}"}"""));
+        await harness.InvokeAsync("itsm", "request", new { path = "/echo" });
+
+        harness.Configuration["Respond:Connectors:itsm:Token"] = rotated;
+        harness.Configuration.Reload();
+        var output = await harness.InvokeAsync("itsm", "request", new { path = "/echo" });
+
+        Assert.Equal("Bearer " + rotated, target.Requests()[^1].Headers!["Authorization"].Single());
+        Assert.Equal("Bearer [redacted]", output!["body"]!["authorization"]!.GetValue<string>());
+        harness.AssertNowhere([rotated], output.ToJsonString());
+    }
+
     public void Dispose()
     {
         harness.Dispose();
