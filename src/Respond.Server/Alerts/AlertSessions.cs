@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Marten;
 using Respond.Domain.Incidents;
 using Respond.Domain.Playbooks.Definitions;
@@ -45,12 +46,14 @@ public sealed class AlertSession(IDocumentSession session, MessageContext? outbo
     /// </summary>
     public async Task SaveChangesAsync(CancellationToken ct)
     {
+        var startedRuns = new List<TriggeredStart>();
         if (outbox is not null)
         {
+            var started = Stopwatch.GetTimestamp();
             foreach (var signal in triggers.For(staged.Events))
             {
-                var left = staged.After(signal.IncidentId) is { } incident
-                    ? await runs.StartOnAlertPathAsync(Session, outbox, incident, signal, ct)
+                var left = staged.After(signal.IncidentId) is { } incident && Stopwatch.GetElapsedTime(started) < runs.AlertPathBudget
+                    ? await runs.StartOnAlertPathAsync(Session, outbox, incident, signal, startedRuns, ct)
                     : signal;
                 if (left is not null)
                 {
@@ -60,6 +63,7 @@ public sealed class AlertSession(IDocumentSession session, MessageContext? outbo
         }
 
         await Session.SaveChangesAsync(ct);
+        runs.LogStarted(startedRuns);
     }
 
     public ValueTask DisposeAsync() => Session.DisposeAsync();

@@ -44,6 +44,13 @@ public sealed class RunTransitions(
             : DefaultAlertPathExpressionTime;
 
     /// <summary>
+    /// How long one alert transaction may spend starting runs (the same setting): past it, the rest of its
+    /// triggers go to the queue, so a burst of alerts for a playbook that is slow, yet under the cap, cannot
+    /// stall the intake.
+    /// </summary>
+    public TimeSpan AlertPathBudget => alertPathExpressionTime;
+
+    /// <summary>
     /// Starts a run unless one with that id exists. Returns null when it already existed. The stream id is
     /// the guard: a second start collides on commit, so the common path spends no read on asking first.
     /// </summary>
@@ -95,8 +102,9 @@ public sealed class RunTransitions(
     /// than the alert's path allows, a first step that changes the incident, any fault), is left to
     /// <see cref="EvaluateTriggersHandler"/>: the answer is the signal for those playbooks, or null when none is left.
     /// </summary>
+    /// <param name="staged">Collects the starts staged, for <see cref="LogStarted"/> once the transaction has committed.</param>
     public async Task<EvaluateTriggers?> StartOnAlertPathAsync(IDocumentSession session, IMessageBus outbox, Incident incident,
-        EvaluateTriggers signal, CancellationToken ct)
+        EvaluateTriggers signal, List<TriggeredStart> staged, CancellationToken ct)
     {
         IReadOnlyList<PublishedPlaybook> playbooks;
         try
@@ -122,12 +130,21 @@ public sealed class RunTransitions(
             {
                 session.Events.StartStream<PlaybookRun>(start.Command.RunId, decision.Events);
                 await EnqueueAsync(outbox, start.Command.RunId, incident.Id, decision.Work);
-                logger.LogInformation("Run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger}) commits with the alert",
-                    start.Command.RunId, playbook.Id, playbook.Version, incident.Id, signal.Trigger);
+                staged.Add(start);
             }
         }
 
         return deferred is null ? null : signal with { Playbooks = deferred };
+    }
+
+    /// <summary>Logs the runs an alert transaction started, after it committed.</summary>
+    public void LogStarted(IEnumerable<TriggeredStart> started)
+    {
+        foreach (var start in started)
+        {
+            logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger}) with its alert",
+                start.Command.RunId, start.Playbook.Id, start.Playbook.Version, start.Command.IncidentId, start.Command.Trigger);
+        }
     }
 
     /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when does not hold.</summary>
