@@ -2,6 +2,10 @@ using System.Globalization;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
 
 namespace Respond.Domain.Playbooks.Expressions;
 
@@ -30,7 +34,7 @@ internal sealed class ExpressionSandbox
     /// <summary>Set on both JSON sides so scope data as deep as 256 levels crosses in and out.</summary>
     public const int MaxJsonDepth = 256;
 
-    /// <summary>The RangeError the prelude's string guard throws, recognised as the memory limit.</summary>
+    /// <summary>The RangeError the string guards throw, recognised as the memory limit.</summary>
     public const string StringGuardMessage = "String too long for the memory limit";
 
     // Binary buffers allocate outside Jint's memory accounting (new ArrayBuffer(1e9) is one call),
@@ -44,12 +48,12 @@ internal sealed class ExpressionSandbox
     ];
 
     private readonly ExpressionLimits limits;
-    private readonly Prepared<Script> prelude;
+    private readonly long maxChars;
 
     public ExpressionSandbox(ExpressionLimits limits)
     {
         this.limits = limits;
-        prelude = Engine.PrepareScript(Prelude(limits.MemoryBytes / sizeof(char)), strict: true);
+        maxChars = limits.MemoryBytes / sizeof(char);
     }
 
     public T Run<T>(CompiledExpression expression, ScopeJson scope, Func<Engine, JsValue, T> convert)
@@ -60,7 +64,7 @@ internal sealed class ExpressionSandbox
         try
         {
             engine = new Engine(options => Configure(options, timeout));
-            engine.Execute(prelude);
+            Harden(engine);
             scope.Install(engine);
 
             var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -114,24 +118,30 @@ internal sealed class ExpressionSandbox
     }
 
     /// <summary>
-    /// Runs before the expression: removes <see cref="RemovedGlobals"/> and guards the string
-    /// builtins that make one huge string in a single call, which Jint's per-statement memory check
-    /// would only see afterwards.
+    /// Runs before the expression: removes <see cref="RemovedGlobals"/> and guards the string builtins
+    /// that make one huge string in a single call, which Jint's per-statement memory check would only
+    /// see afterwards. Done through the engine's API rather than a script: a quarter of the cost.
     /// </summary>
-    private static string Prelude(long maxChars) => $$"""
-        (() => {
-          for (const name of [{{string.Join(", ", RemovedGlobals.Select(n => $"'{n}'"))}}]) delete globalThis[name];
-          const guard = (name, length) => {
-            const original = String.prototype[name];
-            const guarded = { [name](...args) {
-              if (length(String(this), args) > {{maxChars}}) throw new RangeError('{{StringGuardMessage}}');
-              return original.apply(this, args);
-            } }[name];
-            Object.defineProperty(String.prototype, name, { value: guarded, writable: true, configurable: true });
-          };
-          guard('repeat', (s, [count]) => s.length * Number(count));
-          guard('padStart', (s, [length]) => Number(length));
-          guard('padEnd', (s, [length]) => Number(length));
-        })();
-        """;
+    private void Harden(Engine engine)
+    {
+        foreach (var name in RemovedGlobals)
+        {
+            engine.Global.RemoveOwnProperty(name);
+        }
+
+        var prototype = engine.Global.Get("String").AsObject().Get("prototype").AsObject();
+        Guard(engine, prototype, "repeat", static (text, args) => text.Length * TypeConverter.ToNumber(args.At(0)));
+        Guard(engine, prototype, "padStart", static (_, args) => TypeConverter.ToNumber(args.At(0)));
+        Guard(engine, prototype, "padEnd", static (_, args) => TypeConverter.ToNumber(args.At(0)));
+    }
+
+    /// <summary>Replaces <paramref name="name"/> with a function that refuses a result longer than the memory limit, then calls the original.</summary>
+    private void Guard(Engine engine, ObjectInstance prototype, string name, Func<string, JsValue[], double> resultLength)
+    {
+        var original = prototype.Get(name);
+        var guarded = new ClrFunction(engine, name, (self, args) => resultLength(TypeConverter.ToString(self), args) > maxChars
+            ? throw new JavaScriptException(engine.Construct("RangeError", StringGuardMessage))
+            : engine.Call(original, self, args), length: 1, PropertyFlag.Configurable);
+        prototype.FastSetProperty(name, new PropertyDescriptor(guarded, PropertyFlag.Writable | PropertyFlag.Configurable));
+    }
 }

@@ -28,7 +28,21 @@ public class SandboxLimitTests
         { "new Array(1e9).fill(0)", ExpressionFailure.Memory },
         { "'x'.repeat(2e6)", ExpressionFailure.Result },
         { "const s = 'x'.repeat(1e5); Array(1000).fill(s)", ExpressionFailure.Result },
+        { "String.prototype['re' + 'peat'].call('x', 1e9)", ExpressionFailure.Memory },
+        { "Reflect.apply(String.prototype.padStart, 'x', [5e8])", ExpressionFailure.Memory },
+        { "const r = ''.repeat; r.call('ab', 5e8)", ExpressionFailure.Memory },
     };
+
+    [Theory]
+    [InlineData("'ab'.repeat(3)", "ababab")]
+    [InlineData("'x'.padStart(3, '-') + '|' + 'x'.padEnd(3, '.')", "--x|x..")]
+    [InlineData("String(String.prototype.repeat.name) + Object.keys(String.prototype).length", "repeat0")]
+    [InlineData("try { 'x'.repeat(1e9) } catch (e) { e instanceof RangeError ? 'caught' : 'other' }", "caught")]
+    [InlineData("try { 'x'.repeat(-1) } catch (e) { e.name }", "RangeError")]
+    public void The_guarded_string_builtins_behave_as_the_originals_within_the_limit(string expression, string expected)
+    {
+        Assert.Equal(expected, Scopes.Evaluator.Evaluate(expression, Scopes.Incident())!.GetValue<string>());
+    }
 
     [Theory]
     [MemberData(nameof(DefaultLimitCases))]
