@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Marten;
+using Microsoft.Extensions.Primitives;
 
 namespace Respond.Server.Playbooks.Library;
 
@@ -19,6 +20,7 @@ public sealed class PlaybookCatalog(IServiceProvider services, IConfiguration co
     private readonly SemaphoreSlim reloading = new(1, 1);
     private volatile TriggerIndex? index;
     private int refreshingInBackground;
+    private volatile VarsCache mergedVars = new(configuration.GetReloadToken());
 
     // Resolved on use, not injected: the trigger path may build this catalog while Marten itself is being built.
     private IDocumentStore Store => services.GetRequiredService<IDocumentStore>();
@@ -80,8 +82,22 @@ public sealed class PlaybookCatalog(IServiceProvider services, IConfiguration co
         return true;
     }
 
-    public JsonObject VarsFor(PublishedPlaybook playbook) =>
-        PlaybookVars.Merge(playbook.Definition.Vars, configuration.GetSection($"Respond:Playbooks:Vars:{playbook.Id}"));
+    /// <summary>
+    /// Merged once per version (the trigger path asks for every alert that matches), and afresh after the
+    /// configuration reloads. Each caller gets its own copy: a run's vars are its own.
+    /// </summary>
+    public JsonObject VarsFor(PublishedPlaybook playbook)
+    {
+        var cache = mergedVars;
+        if (cache.Settings.HasChanged)
+        {
+            cache = mergedVars = new VarsCache(configuration.GetReloadToken());
+        }
+
+        return cache.Merged.GetOrAdd(PlaybookVersionRecord.IdOf(playbook.Id, playbook.Version),
+            _ => PlaybookVars.Merge(playbook.Definition.Vars, configuration.GetSection($"Respond:Playbooks:Vars:{playbook.Id}")))
+            .DeepClone().AsObject();
+    }
 
     /// <summary>Reloads the trigger index with a read that starts now: after a publish, it holds that publish.</summary>
     public Task RefreshAsync(CancellationToken cancellationToken) => ReloadAsync(Stopwatch.GetTimestamp(), cancellationToken);
@@ -137,6 +153,14 @@ public sealed class PlaybookCatalog(IServiceProvider services, IConfiguration co
                 Volatile.Write(ref refreshingInBackground, 0);
             }
         });
+    }
+
+    /// <summary>Vars merged under one generation of the settings; <see cref="Settings"/> says when it is over.</summary>
+    private sealed class VarsCache(IChangeToken settings)
+    {
+        public IChangeToken Settings { get; } = settings;
+
+        public ConcurrentDictionary<string, JsonObject> Merged { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed record TriggerEntry(string Id, int Version, string On);

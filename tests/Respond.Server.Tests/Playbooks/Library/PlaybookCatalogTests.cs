@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Tests.Infrastructure;
 
@@ -114,5 +115,24 @@ public class PlaybookCatalogTests(CatalogApp app) : IClassFixture<CatalogApp>
         Assert.Equal(0.5, vars["ratio"]!.GetValue<double>());
         Assert.Equal(["vm-01", "vm-02"], vars["hosts"]!.AsArray().Select(h => h!.GetValue<string>()));
         Assert.Equal("me", vars["keep"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Vars_follow_a_settings_reload_and_each_caller_gets_its_own_copy()
+    {
+        var playbook = LibraryPlaybooks.Example("reloaded-vars");
+        playbook["vars"] = new JsonObject { ["threshold"] = 70 };
+        await (await author.PostJsonAsync("/api/playbooks/reloaded-vars/publish", playbook)).JsonAsync(HttpStatusCode.Created);
+        var published = (await Catalog.LatestAsync("reloaded-vars", default))!;
+
+        var first = Catalog.VarsFor(published);
+        first["threshold"] = 1;
+        Assert.Equal(70, Catalog.VarsFor(published)["threshold"]!.GetValue<int>());
+
+        var configuration = (IConfigurationRoot)app.Service<IConfiguration>();
+        configuration["Respond:Playbooks:Vars:reloaded-vars:threshold"] = "95";
+        configuration.Reload();
+
+        Assert.Equal(95, Catalog.VarsFor(published)["threshold"]!.GetValue<long>());
     }
 }
