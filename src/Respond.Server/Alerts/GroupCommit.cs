@@ -81,12 +81,8 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             await using var transaction = sessions.Open();
             var session = transaction.Session;
-            var reads = session.CreateBatchQuery();
-            var recordsTask = reads.LoadMany<AlertRecord>().ById(batch.Select(p => p.AlertId).ToArray());
-            var slotsTask = reads.LoadMany<CorrelationSlot>().ById(batch.Select(p => p.SlotId).ToArray());
-            await reads.Execute(CancellationToken.None);
-            var records = (await recordsTask).ToDictionary(r => r.Id);
-            var knownSlots = (await slotsTask).Select(s => s.Id).ToHashSet();
+            var (records, knownSlots) = await IntakeKeys.ReadAsync(session, batch.Select(p => p.AlertId).ToArray(),
+                batch.Select(p => p.SlotId).ToArray(), CancellationToken.None);
 
             var alerts = new HashSet<Guid>();
             var slots = new HashSet<string>();
@@ -97,7 +93,7 @@ public sealed class GroupCommit : IAsyncDisposable
                 {
                     pending.Done.TrySetResult(new IngestedAlert(pending.AlertId, existing.IncidentId, Disposition.Duplicate));
                 }
-                else if (knownSlots.Contains(pending.SlotId) || !slots.Add(pending.SlotId) || !alerts.Add(pending.AlertId))
+                else if (knownSlots.ContainsKey(pending.SlotId) || !slots.Add(pending.SlotId) || !alerts.Add(pending.AlertId))
                 {
                     alone.Add(pending);
                 }
