@@ -12,6 +12,8 @@ namespace Respond.Bench;
 /// </summary>
 internal static class IngestionScenario
 {
+    private const int ProbeCommitsPerSecond = 10;
+
     public static async Task<int> RunAsync(BenchContext context)
     {
         var options = context.Options;
@@ -34,9 +36,12 @@ internal static class IngestionScenario
         server.EnsureRunning("the warm-up");
 
         // 2. The timed run.
+        //    A plain commit probe runs beside it: a tail in both at once is the disk's, not Respond's.
+        await using var probe = await CommitProbe.StartAsync(stack.Database.ConnectionString, ProbeCommitsPerSecond, cancellationToken);
         var cpuBefore = stack.CpuNow();
         var run = await load.RunForAsync(options.Concurrency, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
         var cpu = cpuBefore is null ? null : stack.CpuNow()! - cpuBefore;
+        var commits = Percentiles.Of(await probe.StopAsync());
         var latency = Percentiles.Of(run.Latencies);
         Report("timed run", run);
         server.EnsureRunning("the timed run");
@@ -70,6 +75,7 @@ internal static class IngestionScenario
         Console.WriteLine($"== Respond ingestion benchmark ({Environment.ProcessorCount} cores)");
         Console.WriteLine(string.Create(culture, $"alerts/s sustained ({options.Concurrency} senders, {options.Seconds} s): {run.PerSecond:0}  ({run.Accepted} alerts, {run.ErrorCount} errors)"));
         Console.WriteLine(string.Create(culture, $"time to 202 p50/p90/p99/max ms:        {latency.P50:0.0} / {latency.P90:0.0} / {latency.P99:0.0} / {latency.Max:0.0}"));
+        Console.WriteLine(string.Create(culture, $"plain 1 KB commit beside it p99/max ms: {commits.P99:0.0} / {commits.Max:0.0}  ({ProbeCommitsPerSecond}/s: the disk's and the cores' own tail)"));
         Console.WriteLine(string.Create(culture, $"pgbench 1 KB insert tps ({options.Concurrency} clients):   {tps:0}"));
         Console.WriteLine(string.Create(culture, $"ratio to pgbench:                       {run.PerSecond / tps:0.00}"));
         Console.WriteLine(string.Create(culture, $"server RSS after {load.TotalAccepted} alerts:         {rssMegabytes:0} MB"));
