@@ -44,13 +44,16 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
         var session = transaction.Session;
 
         // One round trip tells whether this is a redelivery and which incident generation the key is on.
-        var (received, slots) = await IntakeKeys.ReadAsync(session, [alertId], [slotId], ct);
-        if (received.TryGetValue(alertId, out var existing))
+        var batch = session.CreateBatchQuery();
+        var existingTask = batch.Load<AlertRecord>(alertId);
+        var slotTask = batch.Load<CorrelationSlot>(slotId);
+        await batch.Execute(ct);
+        if (await existingTask is { } existing)
         {
             return new IngestedAlert(alertId, existing.IncidentId, Disposition.Duplicate);
         }
 
-        var slot = slots.GetValueOrDefault(slotId);
+        var slot = await slotTask;
         var generation = slot?.Generation ?? 0;
         Incident? open = null;
         IEventStream<Incident>? stream = null;

@@ -22,13 +22,15 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly Task[] writers;
     private readonly AlertSessions sessions;
     private readonly AlertIngestor single;
+    private readonly IntakeLookups lookups;
     private readonly TimeProvider clock;
     private readonly ILogger<GroupCommit> logger;
 
-    public GroupCommit(AlertSessions sessions, AlertIngestor single, TimeProvider clock, ILogger<GroupCommit> logger)
+    public GroupCommit(AlertSessions sessions, AlertIngestor single, IntakeLookups lookups, TimeProvider clock, ILogger<GroupCommit> logger)
     {
         this.sessions = sessions;
         this.single = single;
+        this.lookups = lookups;
         this.clock = clock;
         this.logger = logger;
         writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
@@ -81,19 +83,19 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             await using var transaction = sessions.Open();
             var session = transaction.Session;
-            var (records, knownSlots) = await IntakeKeys.ReadAsync(session, batch.Select(p => p.AlertId).ToArray(),
-                batch.Select(p => p.SlotId).ToArray(), CancellationToken.None);
+            var known = await lookups.ReadAsync(batch.Select(p => p.AlertId).ToArray(), batch.Select(p => p.SlotId).ToArray(),
+                CancellationToken.None);
 
             var alerts = new HashSet<Guid>();
             var slots = new HashSet<string>();
             var now = clock.GetUtcNow();
             foreach (var pending in batch)
             {
-                if (records.TryGetValue(pending.AlertId, out var existing))
+                if (known.Received.TryGetValue(pending.AlertId, out var incidentId))
                 {
-                    pending.Done.TrySetResult(new IngestedAlert(pending.AlertId, existing.IncidentId, Disposition.Duplicate));
+                    pending.Done.TrySetResult(new IngestedAlert(pending.AlertId, incidentId, Disposition.Duplicate));
                 }
-                else if (knownSlots.ContainsKey(pending.SlotId) || !slots.Add(pending.SlotId) || !alerts.Add(pending.AlertId))
+                else if (known.KnownSlots.Contains(pending.SlotId) || !slots.Add(pending.SlotId) || !alerts.Add(pending.AlertId))
                 {
                     alone.Add(pending);
                 }

@@ -35,6 +35,7 @@ public static class StorageSetup
         connectionString = Tuned(connectionString);
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(sp => new IntakeLookups(connectionString, sp.GetRequiredService<IDocumentStore>()));
 
         // Solo by default: HotCold's leader election takes a Medallion advisory lock, and the
         // DistributedLock.Core served here (1.0.9) lacks the type the patched Postgres lock needs
