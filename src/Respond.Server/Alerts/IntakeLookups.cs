@@ -36,8 +36,8 @@ public sealed class IntakeLookups : IAsyncDisposable
         slotsSql = $"select id from {slots} where id = any($1)";
     }
 
-    /// <summary>The settings these lookups connect with (for tests that check their plans).</summary>
-    public string ConnectionString { get; }
+    /// <summary>The settings these lookups connect with, password included: for tests that check their plans, never for output.</summary>
+    internal string ConnectionString { get; }
 
     public async Task<IntakeKnowledge> ReadAsync(Guid[] alertIds, string[] slotIds, CancellationToken ct)
     {
