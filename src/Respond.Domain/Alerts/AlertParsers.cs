@@ -15,7 +15,7 @@ public static class AlertParsers
     public static IAlertParser Create(string kind, GenericMapping? mapping = null)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return kind.Trim().ToLowerInvariant() switch
+        IAlertParser parser = kind.Trim().ToLowerInvariant() switch
         {
             AzureMonitorParser.Kind => new AzureMonitorParser(),
             DefenderParser.Kind => new DefenderParser(),
@@ -26,5 +26,6 @@ public static class AlertParsers
             _ => throw new ArgumentException(
                 $"Unknown source kind '{kind}'. Known kinds: {string.Join(", ", Kinds)}.", nameof(kind)),
         };
+        return new UnicodeGuardedParser(parser);
     }
 }

@@ -61,6 +61,32 @@ public class HostileInputTests
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
     }
 
+    [Theory]
+    [InlineData("""{ "id": "u1", "title": "a\ud800b" }""")]
+    [InlineData("""{ "id": "u2", "title": "a\udc00" }""")]
+    [InlineData("""{ "id": "u3", "title": "ok", "labels": { "k\ud800": "v" } }""")]
+    [InlineData("""{ "id": "u4", "title": "\ud800\ud800\udc00" }""")]
+    public void An_unpaired_surrogate_escape_is_a_format_error(string json)
+    {
+        var error = Record.Exception(() => Parser("generic").Parse("s", Samples.Json(json)));
+
+        // Either read past (the field was not needed) or refused as a format error: never InvalidOperationException.
+        if (error is not null)
+        {
+            Assert.IsType<AlertFormatException>(error);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "id": "p1", "title": "smile \ud83d\ude00" }""", "smile \U0001F600")]
+    [InlineData("""{ "id": "p2", "title": "not an escape \\ud800" }""", "not an escape \\ud800")]
+    public void A_surrogate_pair_and_an_escaped_backslash_are_plain_text(string json, string title)
+    {
+        var alert = Assert.Single(Parser("generic").Parse("s", Samples.Json(json)));
+
+        Assert.Equal(title, alert.Title);
+    }
+
     public static TheoryData<string, string> ConfusedButUsableBodies() => new()
     {
         {
