@@ -77,6 +77,17 @@ public class HostileInputTests
         }
     }
 
+    [Fact]
+    public void Bytes_that_are_not_utf8_are_a_format_error()
+    {
+        byte[] json = [.. "{ \"id\": \"b1\", \"title\": \""u8, 0xC3, 0x28, .. "\" }"u8];
+        using var document = JsonDocument.Parse(json);
+
+        var error = Record.Exception(() => Parser("generic").Parse("s", document.RootElement));
+
+        Assert.IsType<AlertFormatException>(error);
+    }
+
     [Theory]
     [InlineData("""{ "id": "p1", "title": "smile \ud83d\ude00" }""", "smile \U0001F600")]
     [InlineData("""{ "id": "p2", "title": "not an escape \\ud800" }""", "not an escape \\ud800")]

@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace Respond.Domain.Alerts.Formats;
 
 /// <summary>
-/// JSON allows an unpaired surrogate escape (<c>"\ud800"</c>), but .NET cannot read it as a string and throws
-/// <see cref="InvalidOperationException"/> from deep inside a parser. The server replaces such escapes before
-/// parsing; this guard keeps the parsers' promise on their own: a body they cannot read as text is a format error.
+/// JSON can carry text .NET cannot read as a string: an unpaired surrogate escape (<c>"\ud800"</c>) or bytes that
+/// are not UTF-8. Reading it throws <see cref="InvalidOperationException"/> from deep inside a parser. The server
+/// cleans or refuses such bodies before parsing; this guard keeps the parsers' promise on their own: a body they
+/// cannot read as text is a format error.
 /// </summary>
 internal sealed class UnicodeGuardedParser(IAlertParser inner) : IAlertParser
 {
@@ -15,51 +16,28 @@ internal sealed class UnicodeGuardedParser(IAlertParser inner) : IAlertParser
         {
             return inner.Parse(source, body);
         }
-        catch (InvalidOperationException) when (HasUnpairedSurrogate(body.GetRawText()))
+        catch (InvalidOperationException) when (!IsReadableText(body))
         {
-            throw new AlertFormatException("The body holds text that is not valid Unicode (an unpaired surrogate escape).");
+            throw new AlertFormatException("The body holds text that is not valid Unicode (bad UTF-8, or an unpaired surrogate escape).");
         }
     }
 
-    /// <summary>Whether the JSON text holds a <c>\uD800</c>–<c>\uDFFF</c> escape that is not half of a pair.</summary>
-    private static bool HasUnpairedSurrogate(string json)
+    /// <summary>Whether every string and property name in the tree can be read.</summary>
+    private static bool IsReadableText(JsonElement element)
     {
-        // The text is valid JSON (it was parsed), so a backslash always starts an escape inside a string.
-        var pendingHigh = false;
-        for (var i = 0; i < json.Length; i++)
+        try
         {
-            if (json[i] != '\\')
+            return element.ValueKind switch
             {
-                if (pendingHigh)
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (json[i + 1] != 'u')
-            {
-                if (pendingHigh)
-                {
-                    return true;
-                }
-
-                i++; // \\, \" and the like: the escaped character starts nothing
-                continue;
-            }
-
-            var unit = Convert.ToUInt16(json.Substring(i + 2, 4), 16);
-            var isLow = unit is >= 0xDC00 and <= 0xDFFF;
-            if (pendingHigh != isLow)
-            {
-                return true;
-            }
-
-            pendingHigh = unit is >= 0xD800 and <= 0xDBFF;
-            i += 5;
+                JsonValueKind.String => element.GetString() is not null,
+                JsonValueKind.Array => element.EnumerateArray().All(IsReadableText),
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is not null && IsReadableText(p.Value)),
+                _ => true,
+            };
         }
-
-        return pendingHigh;
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }
