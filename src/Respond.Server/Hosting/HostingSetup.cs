@@ -17,6 +17,8 @@ public static class HostingSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<StorageUnavailableHandler>();
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<NonEmptyGuidConstraint>("guid"));
         services.AddOpenApi();
         services.AddAntiforgery();
         services.AddRespondHealthChecks();

@@ -24,6 +24,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port { get; }
     public Uri BaseAddress { get; }
     public string Output { get { lock (output) { return output.ToString(); } } }
+    public bool HasExited => process.HasExited;
 
     public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string?>? extra = null)
     {
