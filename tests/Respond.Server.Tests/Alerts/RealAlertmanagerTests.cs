@@ -44,6 +44,7 @@ public class RealAlertmanagerTests
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         })!;
+        TestRunLedger.Process(alertmanager);
         alertmanager.ErrorDataReceived += (_, _) => { };
         alertmanager.BeginErrorReadLine();
         alertmanager.BeginOutputReadLine();

@@ -50,6 +50,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var server = new ServerProcess(Process.Start(info)!, port);
+        TestRunLedger.Process(server.process);
         server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server.process.BeginOutputReadLine();

@@ -187,6 +187,7 @@ public sealed class TestClusterFolder : IDisposable
     {
         var path = System.IO.Path.Combine(TempRoot(), Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(path);
+        TestRunLedger.ClusterFolder(path);
         File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         StartWatchdog(path);
         return new TestClusterFolder(path);
