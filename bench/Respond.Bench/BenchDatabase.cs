@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Respond.Server.Storage;
+using Respond.Server.Storage.Embedded;
 
 namespace Respond.Bench;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
 using Respond.Server.Storage;
+using Respond.Server.Storage.Embedded;
 
 namespace Respond.Bench;
 

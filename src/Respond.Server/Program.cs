@@ -9,6 +9,7 @@ using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
 using Respond.Server.Storage;
+using Respond.Server.Storage.Embedded;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseDefaultRespondUrl();

@@ -11,6 +11,7 @@ using Respond.Server.Incidents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
+using Respond.Server.Storage.Embedded;
 using Weasel.Core;
 using Wolverine.Marten;
 

@@ -6,6 +6,7 @@ using DotNet.Testcontainers.Configurations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Respond.Server.Storage;
+using Respond.Server.Storage.Embedded;
 using Testcontainers.PostgreSql;
 
 namespace Respond.Server.Tests.Infrastructure;

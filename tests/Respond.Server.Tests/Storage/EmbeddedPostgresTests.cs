@@ -8,6 +8,7 @@ using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Respond.Server.Storage;
+using Respond.Server.Storage.Embedded;
 using Respond.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Respond.Server.Storage;
+namespace Respond.Server.Storage.Embedded;
 
 /// <summary>Locates the machine's installed PostgreSQL server binaries (initdb, pg_ctl, postgres).</summary>
 public static class PostgresBinaries
