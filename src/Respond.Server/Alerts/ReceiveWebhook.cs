@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Respond.Domain.Alerts;
 using Respond.Server.Hosting;
 
@@ -14,7 +12,6 @@ namespace Respond.Server.Alerts;
 public static class ReceiveWebhook
 {
     public const int MaxBodyBytes = RequestBodies.MaxBytes;
-    public const string RateLimitPolicy = "webhook-source";
 
     public sealed record Answer(IReadOnlyList<AnswerItem> Alerts);
 
@@ -24,45 +21,27 @@ public static class ReceiveWebhook
     {
         builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
         builder.Services.AddSingleton<AlertSources>();
+        builder.Services.AddSingleton<SourceRateLimits>();
         builder.Services.AddSingleton<AlertSessions>();
         builder.Services.AddSingleton<AlertIngestor>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
-    public static void AddWebhookRateLimit(this RateLimiterOptions options) =>
-        options.AddPolicy(RateLimitPolicy, context =>
-        {
-            var name = context.Request.RouteValues["source"] as string ?? "";
-            var sources = context.RequestServices.GetRequiredService<AlertSources>();
-            if (!sources.TryGet(name, out var source))
-            {
-                return RateLimitPartition.GetNoLimiter("unknown");
-            }
-
-            return RateLimitPartition.GetTokenBucketLimiter(source.Name.ToLowerInvariant(), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = Math.Max(1, source.RateLimit.Burst),
-                TokensPerPeriod = Math.Max(1, source.RateLimit.PermitsPerSecond),
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
-
     public static void MapAlertWebhooks(this WebApplication app) =>
         app.MapPost("/api/webhooks/{source}", HandleAsync)
             .AllowAnonymous() // the source's own token or signature is checked below
-            .RequireRateLimiting(RateLimitPolicy)
             .WithTags("Alerts")
             .Produces<Answer>(StatusCodes.Status202Accepted)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(413)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(429).ProducesProblem(503);
 
     private static async Task<IResult> HandleAsync(
         string source,
         HttpContext context,
         AlertSources sources,
+        SourceRateLimits rateLimits,
+        Auth.FailedAttempts failures,
         GroupCommit ingestor,
         RespondMetrics metrics,
         TimeProvider clock,
@@ -71,29 +50,47 @@ public static class ReceiveWebhook
     {
         var started = Stopwatch.GetTimestamp();
         var logger = loggers.CreateLogger(typeof(ReceiveWebhook));
-        if (!sources.TryGet(source, out var alertSource))
+        // Credentials first, and the same answer for a source that does not exist: a caller without
+        // credentials learns nothing, and spends no real source's budget.
+        var request = context.Request;
+        var known = sources.TryGet(source, out var alertSource);
+        var (authentic, body, tooLarge) = await SourceAuthenticator.CheckAsync(known ? alertSource : null, request, clock.GetUtcNow(),
+            cancellationToken);
+        if (tooLarge)
         {
-            return Refuse(metrics, source, StatusCodes.Status404NotFound, "Unknown alert source.", $"No source named '{source}' is configured.");
+            return Refuse(metrics, known ? alertSource.Name : "unknown", StatusCodes.Status413PayloadTooLarge, "The body is too large.",
+                $"A delivery may be at most {MaxBodyBytes} bytes.");
         }
 
-        var request = context.Request;
+        if (!authentic)
+        {
+            LogRefusedCredentials(logger, known ? alertSource.Name : "unknown");
+            if (failures.Webhooks.Fail(context) is { } failWait)
+            {
+                return Refuse(metrics, known ? alertSource.Name : "unknown", Problems.TooManyRequests(context, failWait));
+            }
+
+            return Refuse(metrics, known ? alertSource.Name : "unknown", StatusCodes.Status401Unauthorized,
+                "The source's credentials are missing or wrong.",
+                "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
+        }
+
+        if (rateLimits.TryTake(alertSource) is { } wait)
+        {
+            return Refuse(metrics, alertSource.Name, Problems.TooManyRequests(context, wait));
+        }
+
         if (!RequestBodies.IsJson(request.ContentType))
         {
             return Refuse(metrics, alertSource.Name, StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
                 "Send Content-Type: application/json.");
         }
 
-        if (request.ContentLength > MaxBodyBytes || await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, cancellationToken) is not { } body)
+        if (body is null
+            && (request.ContentLength > MaxBodyBytes || (body = await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, cancellationToken)) is null))
         {
             return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The body is too large.",
                 $"A delivery may be at most {MaxBodyBytes} bytes.");
-        }
-
-        if (!SourceAuthenticator.IsAuthentic(alertSource, request, body, clock.GetUtcNow()))
-        {
-            LogRefusedCredentials(logger, alertSource.Name);
-            return Refuse(metrics, alertSource.Name, StatusCodes.Status401Unauthorized, "The source's credentials are missing or wrong.",
-                "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
         }
 
         IReadOnlyList<NormalizedAlert> alerts;
@@ -129,6 +126,12 @@ public static class ReceiveWebhook
     {
         metrics.DeliveriesRefused.Add(1, new("source", source), new("status", status));
         return Problems.Status(status, title, detail);
+    }
+
+    private static IResult Refuse(RespondMetrics metrics, string source, IResult tooMany)
+    {
+        metrics.DeliveriesRefused.Add(1, new("source", source), new("status", StatusCodes.Status429TooManyRequests));
+        return tooMany;
     }
 
     private static void LogRefusedCredentials(ILogger logger, string source) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Respond.Server.Auth;
+using Respond.Server.Hosting;
 
 namespace Respond.Server.Alerts;
 
@@ -15,20 +16,38 @@ public static class SourceAuthenticator
     public const string SignatureHeader = "X-Respond-Signature";
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
-    public static bool IsAuthentic(AlertSource source, HttpRequest request, ReadOnlySpan<byte> body, DateTimeOffset now)
+    // Stand-ins for a source that does not exist (or lacks that credential): the same work is done
+    // against them, so neither the answer nor its timing tells a known source from an unknown one.
+    private static readonly byte[] NoTokenDigest = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] NoSigningKey = RandomNumberGenerator.GetBytes(32);
+
+    public sealed record Check(bool Authentic, byte[]? Body, bool TooLarge);
+
+    /// <summary>
+    /// Checks a delivery's credentials against <paramref name="source"/> (null: no such source). A token is
+    /// checked before the body is read; a signature needs the body, read within the 1 MiB cap and returned.
+    /// </summary>
+    public static async Task<Check> CheckAsync(AlertSource? source, HttpRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (source.TokenDigest is { } digest)
+        var token = ApiKeyAuthenticationHandler.BearerToken(request) ?? request.Query["code"].FirstOrDefault();
+        if (token is not null && SecretComparer.Matches(token, source?.TokenDigest ?? NoTokenDigest) && source?.TokenDigest is not null)
         {
-            var token = ApiKeyAuthenticationHandler.BearerToken(request) ?? request.Query["code"].FirstOrDefault();
-            if (SecretComparer.Matches(token, digest))
-            {
-                return true;
-            }
+            return new Check(true, null, false);
         }
 
-        return source.SigningKey is { } key
-            && request.Headers[SignatureHeader].FirstOrDefault() is { } header
-            && SignatureIsValid(key, header, body, now);
+        if (request.Headers[SignatureHeader].FirstOrDefault() is not { } header)
+        {
+            return new Check(false, null, false);
+        }
+
+        if (request.ContentLength > RequestBodies.MaxBytes
+            || await RequestBodies.ReadCappedAsync(request.Body, RequestBodies.MaxBytes, cancellationToken) is not { } body)
+        {
+            return new Check(false, null, true);
+        }
+
+        var valid = SignatureIsValid(source?.SigningKey ?? NoSigningKey, header, body, now);
+        return new Check(valid && source?.SigningKey is not null, body, false);
     }
 
     public static bool SignatureIsValid(byte[] key, string header, ReadOnlySpan<byte> body, DateTimeOffset now)

@@ -10,9 +10,13 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserDirectory users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UserDirectory users,
+    FailedAttempts failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    /// <summary>Set on a request whose wrong key went over its address's failure budget: answer 429, not 401.</summary>
+    public const string TooManyFailures = "respond:too-many-key-failures";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -24,9 +28,18 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var user = users.FindByApiKey(key);
-        return Task.FromResult(user is null
-            ? AuthenticateResult.Fail("Unknown API key.")
-            : AuthenticateResult.Success(new AuthenticationTicket(Principal(user, SchemeName), SchemeName)));
+        if (user is not null)
+        {
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principal(user, SchemeName), SchemeName)));
+        }
+
+        // Only a wrong key is counted, so the right one is never held back by someone else's guesses.
+        if (failures.UserKeys.Fail(Context) is { } wait)
+        {
+            Context.Items[TooManyFailures] = wait;
+        }
+
+        return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
     }
 
     public static string? BearerToken(HttpRequest request)

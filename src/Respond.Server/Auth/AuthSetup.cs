@@ -31,6 +31,9 @@ public static class AuthSetup
 
         services.Configure<Dictionary<string, UserOptions>>(config.GetSection("Respond:Users"));
         services.AddSingleton<UserDirectory>();
+        services.AddSingleton<FailedAttempts>();
+        services.AddSingleton<ActorProfiles>();
+        var alwaysSecure = config.GetValue("Respond:Http:SecureCookies", false);
         var authority = config["Respond:Auth:Authority"];
         var jwtEnabled = !string.IsNullOrWhiteSpace(authority);
 
@@ -46,7 +49,8 @@ public static class AuthSetup
                 o.Cookie.Name = CookieName;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Secure when the request is HTTPS, as seen through a trusted proxy (TrustedProxies), or always.
+                o.Cookie.SecurePolicy = alwaysSecure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = RevalidateSession;
@@ -60,7 +64,8 @@ public static class AuthSetup
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = config.GetValue("Respond:Auth:RequireHttpsMetadata", true);
                 o.TokenValidationParameters.RoleClaimType = "roles";
-                o.TokenValidationParameters.NameClaimType = "preferred_username";
+                o.TokenValidationParameters.NameClaimType = OidcActor.IdClaim; // Identity.Name is the stable actor id
+                o.Events = new JwtBearerEvents { OnTokenValidated = OidcActor.OnTokenValidated };
             });
         }
 
@@ -76,7 +81,6 @@ public static class AuthSetup
         app.UseAuthentication();
         app.UseMiddleware<CookieCsrfGuard>();
         app.UseAuthorization();
-        app.UseRateLimiter();
     }
 
     private static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder builder)
@@ -92,21 +96,27 @@ public static class AuthSetup
     private static bool LooksLikeJwt(string token) =>
         token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2;
 
-    // A session outlives nothing it was granted from: a removed user or changed roles take effect at once.
-    private static Task RevalidateSession(CookieValidatePrincipalContext context)
+    // A session outlives nothing it was granted from: sign-out (its record deleted), a rotated key, a removed
+    // user or changed roles take effect at once. One primary-key read per request, on every node alike.
+    private static async Task RevalidateSession(CookieValidatePrincipalContext context)
     {
-        var name = context.Principal?.Identity?.Name;
-        var user = name is null ? null : context.HttpContext.RequestServices.GetRequiredService<UserDirectory>().FindByName(name);
-        if (user is null)
+        var services = context.HttpContext.RequestServices;
+        var sessionId = context.Principal?.FindFirst(SessionEndpoints.SessionClaim)?.Value;
+        var record = sessionId is null
+            ? null
+            : await services.GetRequiredService<Marten.IQuerySession>().LoadAsync<SessionRecord>(SessionRecord.IdOf(sessionId),
+                context.HttpContext.RequestAborted);
+        var user = record is null ? null : services.GetRequiredService<UserDirectory>().FindByName(record.User);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (user is null || record!.ExpiresAt <= now || record.KeyStamp != user.KeyStamp
+            || !string.Equals(context.Principal?.Identity?.Name, user.Name, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
-        }
-        else
-        {
-            context.ReplacePrincipal(ApiKeyAuthenticationHandler.Principal(user, CookieScheme));
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
         }
 
-        return Task.CompletedTask;
+        context.ReplacePrincipal(SessionEndpoints.SessionPrincipal(user, sessionId!));
     }
 }
 
@@ -138,6 +148,11 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
+        if (result.Challenged && context.Items[ApiKeyAuthenticationHandler.TooManyFailures] is TimeSpan wait)
+        {
+            return Problems.WriteTooManyRequestsAsync(context, wait);
+        }
+
         if (result.Challenged)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";

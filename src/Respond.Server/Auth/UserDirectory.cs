@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Respond.Server.Auth;
@@ -8,17 +10,32 @@ public sealed class UserOptions
     public List<string> Roles { get; set; } = [];
 }
 
-public sealed record RespondUser(string Name, IReadOnlySet<string> Roles);
+/// <summary>
+/// A configured user. <paramref name="KeyStamp"/> changes whenever the user's API key does, and so ends
+/// the sessions opened with the old key; it is derived from the key's digest and cannot be used as one.
+/// </summary>
+public sealed record RespondUser(string Name, IReadOnlySet<string> Roles, string KeyStamp = "");
 
-/// <summary>The API-key users of <c>Respond:Users</c>. Keys are held only as SHA-256 digests.</summary>
+/// <summary>
+/// The API-key users of <c>Respond:Users</c>, rebuilt whenever the configuration reloads (a rotated key
+/// or changed roles apply at once). Keys are held only as SHA-256 digests.
+/// </summary>
 public sealed class UserDirectory
 {
-    private readonly (RespondUser User, byte[] KeyDigest)[] users;
+    private readonly ILogger<UserDirectory> logger;
+    private volatile (RespondUser User, byte[] KeyDigest)[] users;
 
-    public UserDirectory(IOptions<Dictionary<string, UserOptions>> options, ILogger<UserDirectory> logger)
+    public UserDirectory(IOptionsMonitor<Dictionary<string, UserOptions>> options, ILogger<UserDirectory> logger)
+    {
+        this.logger = logger;
+        users = Build(options.CurrentValue);
+        options.OnChange(changed => users = Build(changed));
+    }
+
+    private (RespondUser, byte[])[] Build(Dictionary<string, UserOptions> configured)
     {
         var list = new List<(RespondUser, byte[])>();
-        foreach (var (name, user) in options.Value)
+        foreach (var (name, user) in configured)
         {
             if (string.IsNullOrWhiteSpace(user.ApiKey))
             {
@@ -31,10 +48,12 @@ public sealed class UserDirectory
                 logger.LogWarning("User {User} has an API key shorter than 16 characters; use a long random key", name);
             }
 
-            list.Add((new RespondUser(name, Auth.Roles.Expand(user.Roles)), SecretComparer.Digest(user.ApiKey)));
+            var digest = SecretComparer.Digest(user.ApiKey);
+            var stamp = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.ASCII.GetBytes("respond-key-stamp:"), .. digest]))[..32];
+            list.Add((new RespondUser(name, Auth.Roles.Expand(user.Roles), stamp), digest));
         }
 
-        users = [.. list];
+        return [.. list];
     }
 
     /// <summary>Checks the key against every user, without stopping early, so timing tells nothing.</summary>
@@ -49,7 +68,7 @@ public sealed class UserDirectory
         RespondUser? found = null;
         foreach (var (user, keyDigest) in users)
         {
-            if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, keyDigest))
+            if (CryptographicOperations.FixedTimeEquals(digest, keyDigest))
             {
                 found = user;
             }

@@ -1,9 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.RateLimiting;
-using Respond.Server.Alerts;
-using Respond.Server.Auth;
 using Scalar.AspNetCore;
 
 namespace Respond.Server.Hosting;
@@ -22,27 +19,13 @@ public static class HostingSetup
         services.AddOpenApi();
         services.AddAntiforgery();
         services.AddRespondHealthChecks();
-        services.AddRateLimiter(o =>
-        {
-            o.AddWebhookRateLimit();
-            o.AddSessionRateLimit();
-            o.OnRejected = OnRateLimitedAsync;
-        });
+        builder.AddTrustedProxies();
         builder.AddRespondTelemetry();
-    }
-
-    private static async ValueTask OnRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var retryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : 1;
-        context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests.",
-            $"Slow down; try again in {retryAfter} s. Nothing was stored.");
     }
 
     public static void UseRespondHosting(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: everything after sees the client's scheme and address
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -16,6 +16,28 @@ public static class Problems
         "The incident has changed since you read it.", $"If-Match does not match the current version {current}.",
         new Dictionary<string, object?> { ["currentVersion"] = current });
 
+    /// <summary>429 with <c>Retry-After</c> in whole seconds (at least one).</summary>
+    public static IResult TooManyRequests(HttpContext context, TimeSpan wait)
+    {
+        var seconds = RetryAfter(context, wait);
+        return Status(StatusCodes.Status429TooManyRequests, "Too many requests.", $"Slow down; try again in {seconds} s. Nothing was stored.");
+    }
+
+    /// <summary>The same 429 outside an endpoint.</summary>
+    public static Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan wait)
+    {
+        var seconds = RetryAfter(context, wait);
+        return WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests.",
+            $"Slow down; try again in {seconds} s. Nothing was stored.");
+    }
+
+    private static int RetryAfter(HttpContext context, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
     /// <summary>Writes a problem outside an endpoint (middleware, auth, rate limiter).</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string? detail = null)
     {

@@ -14,7 +14,11 @@ namespace Respond.Server.Incidents;
 /// </summary>
 public static class GetTimeline
 {
-    public sealed record Entry(long Version, string Type, DateTimeOffset At, string Actor, object Data, Guid? RunId = null);
+    public sealed record Entry(long Version, string Type, DateTimeOffset At, string Actor, object Data, Guid? RunId = null)
+    {
+        /// <summary>The actor's display name: an OIDC actor's name beside its stable id; otherwise the actor itself.</summary>
+        public string ActorName { get; init; } = Actor;
+    }
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/{id:guid}/timeline", async (
         Guid id, IQuerySession session, CancellationToken ct) =>
@@ -42,7 +46,11 @@ public static class GetTimeline
                 .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, e.StreamId)));
         }
 
-        return Results.Ok(new { items = entries.OrderBy(e => e.At).ThenBy(e => e.RunId is null ? 0 : 1).ToList() });
+        var names = await ActorProfiles.NamesAsync(session, entries.Select(e => e.Actor), ct);
+        return Results.Ok(new
+        {
+            items = entries.OrderBy(e => e.At).ThenBy(e => e.RunId is null ? 0 : 1).Select(e => e with { ActorName = names[e.Actor] }).ToList(),
+        });
     }).RequireAuthorization(Roles.Viewer).ProducesProblem(404);
 
     private static bool ConcernsTheIncident(object data) => data switch

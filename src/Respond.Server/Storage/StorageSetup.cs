@@ -101,6 +101,8 @@ public static class StorageSetup
         options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
         options.Schema.For<CorrelationSlot>();
         options.Schema.For<PlaybookRun>().Duplicate(x => x.IncidentId!).Duplicate(x => x.StartedAt).Duplicate(x => x.Status);
+        options.Schema.For<Auth.SessionRecord>();
+        options.Schema.For<Auth.ActorProfile>();
         PlaybookLibrarySetup.ConfigureStorage(options);
         return options;
     }

@@ -87,8 +87,8 @@ public class WebhookRefusalTests(RespondApp app) : IClassFixture<RespondApp>
     }
 
     [Fact]
-    public Task An_unknown_source_is_404() =>
-        RefusedAsync(Samples.Delivery("nosuchsource", Samples.Generic("b1")), HttpStatusCode.NotFound);
+    public Task An_unknown_source_is_401_like_a_wrong_token() =>
+        RefusedAsync(Samples.Delivery("nosuchsource", Samples.Generic("b1")), HttpStatusCode.Unauthorized, "credentials");
 
     [Fact]
     public Task A_body_over_one_mebibyte_is_413()

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,7 @@ public class RespondApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestPeer>());
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
@@ -54,4 +57,27 @@ public class RespondApp : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+}
+
+/// <summary>
+/// The in-memory server has no peer address. A test names one with <c>X-Test-Peer</c>, as if the TCP
+/// connection came from there; it is applied before anything of the server's own runs.
+/// </summary>
+public sealed class TestPeer : IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (System.Net.IPAddress.TryParse(context.Request.Headers[Header].ToString(), out var peer))
+            {
+                context.Connection.RemoteIpAddress = peer;
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -32,6 +32,9 @@ public static class TestUsers
             // Test servers load only the playbooks a test gives them, not the repository's library.
             ["Respond:Playbooks:Path"] = Path.Combine(Path.GetTempPath(), "respond-tests-no-playbooks"),
             ["Respond:Users:norole:ApiKey"] = NoRoleKey,
+            // Every test client shares one address: failure budgets are exercised by the tests that set them low.
+            ["Respond:Auth:KeyFailuresPerMinute"] = "100000",
+            ["Respond:Auth:WebhookFailuresPerMinute"] = "100000",
         };
         foreach (var role in new[] { "viewer", "responder", "approver", "author", "admin" })
         {
