@@ -48,6 +48,18 @@ public sealed class LocalIssuer : IAsyncDisposable
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(signWith ?? rsa) { KeyId = "test-key" }, SecurityAlgorithms.RsaSha256),
         });
 
+    /// <summary>An app-only token (client credentials): no <c>preferred_username</c>, just the app's ids.</summary>
+    public string AppToken(string oid, string appId, string[] roles) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Authority,
+            Audience = "api://respond",
+            NotBefore = DateTime.UtcNow.AddMinutes(-10),
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["oid"] = oid, ["sub"] = oid, ["appid"] = appId, ["azp"] = appId, ["roles"] = roles },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "test-key" }, SecurityAlgorithms.RsaSha256),
+        });
+
     public async ValueTask DisposeAsync()
     {
         if (app is not null)
@@ -59,16 +71,18 @@ public sealed class LocalIssuer : IAsyncDisposable
     }
 }
 
-public sealed class OidcApp : RespondApp
+public class OidcApp : RespondApp
 {
     public LocalIssuer Issuer { get; } = new();
 
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(Settings)
     {
         ["Respond:Auth:Authority"] = Issuer.Authority,
         ["Respond:Auth:Audience"] = "api://respond",
         ["Respond:Auth:RequireHttpsMetadata"] = "false", // the loopback issuer speaks plain HTTP
     };
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public override async Task InitializeAsync()
     {
