@@ -13,6 +13,7 @@ public static class HostingSetup
         services.Configure<JsonOptions>(o => JsonConventions.Apply(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>(); // after ASP.NET's own: the fallback
         services.AddExceptionHandler<StorageUnavailableHandler>();
         services.AddExceptionHandler<BadRequestHandler>();
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<NonEmptyGuidConstraint>("guid"));
@@ -29,6 +30,7 @@ public static class HostingSetup
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<QueryGuard>();
     }
 
     public static void MapRespondHosting(this WebApplication app)

@@ -12,8 +12,10 @@ public readonly record struct Paging(int Page, int PageSize)
     public static IResult? TryRead(int? page, int? pageSize, out Paging paging)
     {
         paging = new Paging(page ?? 1, pageSize ?? DefaultPageSize);
-        return paging.Page < 1 || paging.PageSize < 1 || paging.PageSize > MaxPageSize
-            ? Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}.")
+        // The offset must fit the database's (and LINQ's) 32-bit OFFSET: page 2147483647 would overflow it.
+        var offset = ((long)paging.Page - 1) * paging.PageSize;
+        return paging.Page < 1 || paging.PageSize < 1 || paging.PageSize > MaxPageSize || offset > int.MaxValue
+            ? Problems.BadRequest($"page starts at 1; pageSize is 1 to {MaxPageSize}; (page - 1) × pageSize is at most {int.MaxValue}.")
             : null;
     }
 }

@@ -20,7 +20,10 @@ public static class IncidentCommands
 {
     public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
-    /// <summary>Reads an optional JSON body: none, empty or <c>{}</c> all mean "nothing needed".</summary>
+    /// <summary>
+    /// Reads an optional JSON body: none, empty or <c>{}</c> all mean "nothing needed". Any other body is JSON
+    /// (415), at most <see cref="RequestBodies.MaxBytes"/> (413), and of the command's shape (400).
+    /// </summary>
     public static async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken ct)
         where TBody : class
     {
@@ -29,10 +32,27 @@ public static class IncidentCommands
             return (null, null);
         }
 
+        if (request.ContentLength > RequestBodies.MaxBytes
+            || await RequestBodies.ReadCappedAsync(request.Body, RequestBodies.MaxBytes, ct) is not { } bytes)
+        {
+            return (null, Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",
+                $"A command body may be at most {RequestBodies.MaxBytes} bytes."));
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, null);
+        }
+
+        if (!RequestBodies.IsJson(request.ContentType))
+        {
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
+                "Send Content-Type: application/json."));
+        }
+
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<TBody>(request.Body, JsonConventions.Api, ct);
-            return (body, null);
+            return (JsonSerializer.Deserialize<TBody>(bytes, JsonConventions.Api), null);
         }
         catch (JsonException ex)
         {

@@ -43,9 +43,10 @@ public static class GetSocMetrics
         string? from, string? to, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
     {
         var now = clock.GetUtcNow();
-        if (!TryTime(to, now, out var end) || !TryTime(from, end.AddDays(-30), out var start) || start >= end)
+        if (!TryTime(to, now, out var end) || !InCalendar(end) || !TryTime(from, end.AddDays(-30), out var start) || !InCalendar(start)
+            || start >= end)
         {
-            return Problems.BadRequest("from and to are ISO-8601 times, with from before to.");
+            return Problems.BadRequest($"from and to are ISO-8601 times from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}, with from before to.");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -105,6 +106,12 @@ public static class GetSocMetrics
     // Stored enum names (Acknowledged) become the contract's words (acknowledged).
     private static string Word<T>(string stored) where T : struct, Enum =>
         Enum.TryParse<T>(stored, out var value) ? EnumWords.Word(value) : stored.ToLowerInvariant();
+
+    // Times outside these bounds mean nothing here, and the default window (to - 30 days) must not overflow.
+    private static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static bool InCalendar(DateTimeOffset time) => time >= Earliest && time <= Latest;
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)
     {
