@@ -135,3 +135,50 @@ public class HostileApiInputTests(RespondApp app) : IClassFixture<RespondApp>
         }
     }
 }
+
+/// <summary>The other routes that take a body: hostile bodies and content types are 4xx problems, never a 500.</summary>
+public class HostileApiBodyTests(RespondApp app) : IClassFixture<RespondApp>
+{
+    private static readonly (string Body, string ContentType)[] Bodies =
+    [
+        ("", "application/json"), ("{", "application/json"), ("[]", "application/json"), ("42", "application/json"), ("null", "application/json"),
+        ("\"x\"", "application/json"), ("{\"a\":\"\\u0000\"}", "application/json"), ("{\"comment\":\"\\ud800\"}", "application/json"),
+        ("{\"playbookId\":42,\"vars\":[1],\"apiKey\":{},\"comment\":[],\"id\":\"x\",\"steps\":\"no\"}", "application/json"),
+        ("{\"playbookId\":\"" + new string('p', 5000) + "\",\"apiKey\":\"\\u0000\"}", "application/json"),
+        (new string('[', 5000), "application/json"), ("\ufeff{}", "application/json"), ("{\"a\":1,\"a\":2}", "application/json"),
+        ("{}", "text/plain"), ("<x/>", "application/xml"), ("{}", "application/x-www-form-urlencoded"), ("{}", "multipart/form-data; boundary=x"),
+    ];
+
+    public static TheoryData<string, string> Routes =>
+    new()
+    {
+        { "POST", "/api/session" }, { "POST", "/api/incidents/{incident}/runs" }, { "POST", "/api/approvals/{guid}/approve" },
+        { "POST", "/api/approvals/{guid}/reject" }, { "POST", "/api/runs/{guid}/cancel" }, { "POST", "/api/runs/{guid}/retry" },
+        { "POST", "/api/playbooks/validate" }, { "PUT", "/api/playbooks/hostile" }, { "POST", "/api/playbooks/hostile/publish" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Hostile_bodies_are_problems_never_500(string method, string route)
+    {
+        using var admin = app.As("admin");
+        var url = route.Replace("{incident}", (await admin.OpenIncidentAsync("hostile bodies")).ToString(), StringComparison.Ordinal)
+            .Replace("{guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        var failures = new List<string>();
+        foreach (var (body, contentType) in Bodies)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            var response = await admin.SendAsync(request);
+            var status = (int)response.StatusCode;
+            if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
+            {
+                var text = await response.Content.ReadAsStringAsync();
+                failures.Add($"{status} {response.Content.Headers.ContentType?.MediaType} for {body[..Math.Min(body.Length, 40)]} ({contentType}): " +
+                             text[..Math.Min(text.Length, 300)]);
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
