@@ -86,8 +86,8 @@ public static class ReceiveWebhook
                 "Send Content-Type: application/json.");
         }
 
-        if (body is null
-            && (request.ContentLength > MaxBodyBytes || (body = await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, cancellationToken)) is null))
+        body ??= request.ContentLength > MaxBodyBytes ? null : await RequestBodies.ReadCappedAsync(request.Body, MaxBodyBytes, cancellationToken);
+        if (body is null)
         {
             return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The body is too large.",
                 $"A delivery may be at most {MaxBodyBytes} bytes.");

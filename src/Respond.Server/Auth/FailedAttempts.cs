@@ -16,14 +16,15 @@ public sealed class FailureLimiter : IDisposable
     public FailureLimiter(int failuresPerMinute)
     {
         var perMinute = Math.Max(1, failuresPerMinute);
-        limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        var options = new TokenBucketRateLimiterOptions
         {
             TokenLimit = perMinute,
             TokensPerPeriod = 1,
             ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
             QueueLimit = 0,
             AutoReplenishment = true,
-        }));
+        };
+        limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => options));
         Window = TimeSpan.FromMinutes(1) / perMinute;
     }
 

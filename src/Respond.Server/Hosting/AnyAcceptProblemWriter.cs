@@ -17,7 +17,8 @@ internal sealed class AnyAcceptProblemWriter(IOptions<JsonOptions> json, IOption
         options.Value.CustomizeProblemDetails?.Invoke(context);
         var problem = context.ProblemDetails;
         problem.Status ??= context.HttpContext.Response.StatusCode;
-        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
-            problem, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), json.Value.SerializerOptions, "application/problem+json", context.HttpContext.RequestAborted));
+        var response = context.HttpContext.Response;
+        return new ValueTask(response.WriteAsJsonAsync(problem, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), json.Value.SerializerOptions,
+            "application/problem+json", context.HttpContext.RequestAborted));
     }
 }
