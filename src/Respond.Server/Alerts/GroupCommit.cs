@@ -120,6 +120,11 @@ public sealed class GroupCommit : IAsyncDisposable
             // A race or a fault anywhere in the shared transaction: nothing of it was committed, so every
             // alert not yet answered goes its own way; the single path retries races or reports the fault.
             logger.LogDebug(ex, "Group commit of {Count} alerts fell back to single commits", batch.Count);
+            if (!AlertIngestor.IsLostRace(ex))
+            {
+                sessions.DiscardPooledConnections();
+            }
+
             alone = batch.Where(p => !p.Done.Task.IsCompleted).ToList();
         }
 

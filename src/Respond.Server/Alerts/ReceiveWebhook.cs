@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Npgsql;
 using Respond.Domain.Alerts;
 using Respond.Server.Hosting;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Alerts;
 
@@ -96,6 +98,8 @@ public static class ReceiveWebhook
                 "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
         }
 
+        // After the signature check, which is over the bytes as sent: NUL and lone surrogates become U+FFFD.
+        RequestBodies.ReplaceUnstorableEscapes(body);
         IReadOnlyList<NormalizedAlert> alerts;
         try
         {
@@ -113,17 +117,46 @@ public static class ReceiveWebhook
         }
 
         var answers = new List<AnswerItem>(alerts.Count);
-        foreach (var alert in alerts)
+        try
         {
-            var result = await ingestor.IngestAsync(alert, cancellationToken);
-            answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
-            metrics.AlertsIngested.Add(1,
-                new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+            foreach (var alert in alerts)
+            {
+                var result = await ingestor.IngestAsync(alert, cancellationToken);
+                answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
+                metrics.AlertsIngested.Add(1,
+                    new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !StorageFailures.IsUnavailable(ex))
+        {
+            return NotStored(context, metrics, logger, alertSource.Name, ex);
         }
 
         metrics.IngestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("source", alertSource.Name));
         return Results.Json(new Answer(answers), JsonConventions.Api, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// An alert storage refused by itself (it failed alone, on a fresh connection). Data the database cannot
+    /// take is 400: a retry would fail again. Anything else is 503: the retry finds the alerts already stored
+    /// as duplicates and stores the rest.
+    /// </summary>
+    private static IResult NotStored(HttpContext context, RespondMetrics metrics, ILogger logger, string source, Exception ex)
+    {
+        LogNotStored(logger, source, ex);
+        if (ex.GetBaseException() is PostgresException { SqlState: ['2', '2', ..] } data)
+        {
+            return Refuse(metrics, source, StatusCodes.Status400BadRequest, "An alert of the delivery could not be stored.",
+                $"PostgreSQL refused its data: {data.MessageText}");
+        }
+
+        context.Response.Headers.RetryAfter = "5";
+        return Refuse(metrics, source, StatusCodes.Status503ServiceUnavailable, "An alert of the delivery could not be stored.",
+            "Retry the delivery: alerts already stored are answered as duplicates.");
+    }
+
+    private static void LogNotStored(ILogger logger, string source, Exception ex) =>
+        logger.LogError(ex, "An alert delivered to source {Source} could not be stored", source);
 
     private static IResult Refuse(RespondMetrics metrics, string source, int status, string title, string detail)
     {

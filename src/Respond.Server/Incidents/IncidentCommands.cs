@@ -31,7 +31,7 @@ public static class IncidentCommands
 
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<TBody>(request.Body, JsonConventions.Api, ct);
+            var body = await RequestBodies.ReadJsonAsync<TBody>(request.Body, JsonConventions.Api, ct);
             return (body, null);
         }
         catch (JsonException ex)
