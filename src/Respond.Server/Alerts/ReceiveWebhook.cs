@@ -16,6 +16,12 @@ namespace Respond.Server.Alerts;
 public static class ReceiveWebhook
 {
     public const int MaxBodyBytes = RequestBodies.MaxBytes;
+
+    /// <summary>
+    /// The most alerts one delivery may carry (413 above it, nothing stored). A 1 MiB Alertmanager body can
+    /// hold about 25,000; real groups are far smaller, and 5,000 is answered in seconds.
+    /// </summary>
+    public const int MaxAlertsPerDelivery = 5000;
     public const string RateLimitPolicy = "webhook-source";
 
     public sealed record Answer(IReadOnlyList<AnswerItem> Alerts);
@@ -28,6 +34,7 @@ public static class ReceiveWebhook
         builder.Services.AddSingleton<AlertSources>();
         builder.Services.AddSingleton<AlertSessions>();
         builder.Services.AddSingleton<AlertIngestor>();
+        builder.Services.AddSingleton<DeliveryIngestor>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton(TimeProvider.System);
     }
@@ -116,12 +123,17 @@ public static class ReceiveWebhook
                 $"The body is not a {alertSource.Kind} alert.", ex.Message);
         }
 
+        if (alerts.Count > MaxAlertsPerDelivery)
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The delivery has too many alerts.",
+                $"A delivery may carry at most {MaxAlertsPerDelivery} alerts; this one has {alerts.Count}. Split it.");
+        }
+
         var answers = new List<AnswerItem>(alerts.Count);
         try
         {
-            foreach (var alert in alerts)
+            foreach (var result in await ingestor.IngestAllAsync(alerts, cancellationToken))
             {
-                var result = await ingestor.IngestAsync(alert, cancellationToken);
                 answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
                 metrics.AlertsIngested.Add(1,
                     new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
