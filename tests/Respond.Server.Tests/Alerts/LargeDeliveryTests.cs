@@ -129,6 +129,26 @@ public sealed class LargeDeliveryTests(LargeDeliveryApp app, ITestOutputHelper o
         Assert.Equal("3000 alerts", PlaybookApp.Step(run, "page")["input"]!["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Overlapping_deliveries_into_one_incident_at_once_lose_nothing_and_double_nothing()
+    {
+        var groupKey = "{}:{alertname=\\\"Overlap" + Guid.NewGuid().ToString("N") + "\\\"}";
+        var fingerprint = "ov" + Guid.NewGuid().ToString("N")[..8];
+        var deliveries = new[] { (First: 0, Count: 600), (First: 300, Count: 600), (First: 100, Count: 300), (First: 850, Count: 50) };
+        var answers = await Task.WhenAll(deliveries.Select(async d =>
+            (await (await client.SendAsync(Samples.Delivery("alertmanager", Delivery(groupKey, d.Count, d.First, fingerprint))))
+                .JsonAsync(HttpStatusCode.Accepted))["alerts"]!.AsArray()));
+
+        var all = answers.SelectMany(a => a).ToList();
+        var incidentId = all[0]!["incidentId"]!.GetValue<Guid>();
+        Assert.All(all, a => Assert.Equal(incidentId, a!["incidentId"]!.GetValue<Guid>()));
+        Assert.Single(all, a => a!["disposition"]!.GetValue<string>() == "opened");
+        Assert.Equal(900, all.Count(a => a!["disposition"]!.GetValue<string>() is "opened" or "correlated"));
+        Assert.Equal(900, await StoredAlertsAsync(incidentId));
+        var incident = await (await viewer.GetAsync($"/api/incidents/{incidentId}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(900, incident["alertCount"]!.GetValue<int>());
+    }
+
     private async Task<long> StoredAlertsAsync(Guid incidentId)
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
