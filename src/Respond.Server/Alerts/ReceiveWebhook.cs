@@ -105,6 +105,13 @@ public static class ReceiveWebhook
                 "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
         }
 
+        // Invalid UTF-8 would fail reading a string deep in a parser; say so plainly instead.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status400BadRequest, "The body is not valid JSON.",
+                "The body is not UTF-8 text.");
+        }
+
         // After the signature check, which is over the bytes as sent: NUL and lone surrogates become U+FFFD.
         RequestBodies.ReplaceUnstorableEscapes(body);
         IReadOnlyList<NormalizedAlert> alerts;

@@ -190,6 +190,24 @@ public class HostileTextTests(RespondApp app) : IClassFixture<RespondApp>
         Assert.Equal(expectedTitle, (await IncidentAsync(answer))["title"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("generic", "{\"id\":\"u-%ID%\",\"title\":\"a%BAD%b\"}")]
+    [InlineData("alertmanager", "{\"groupKey\":\"g-%ID%\",\"alerts\":[{\"fingerprint\":\"f-%ID%\",\"labels\":{\"alertname\":\"a%BAD%\"}}]}")]
+    [InlineData("defender", "{\"SystemAlertId\":\"d-%ID%\",\"AlertDisplayName\":\"x%BAD%\",\"Severity\":\"High\"}")]
+    public async Task A_body_that_is_not_utf8_is_400_and_stores_nothing(string source, string template)
+    {
+        var text = template.Replace("%ID%", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+        var cut = text.IndexOf("%BAD%", StringComparison.Ordinal);
+        byte[] bytes = [.. Encoding.UTF8.GetBytes(text[..cut]), 0xFF, 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes(text[(cut + 5)..])];
+        var request = Samples.Delivery(source, "");
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var before = await StoredCounts.ReadAsync(app.ConnectionString);
+        await (await client.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await StoredCounts.ReadAsync(app.ConnectionString));
+    }
+
     [Fact]
     public async Task A_signed_delivery_with_a_nul_is_checked_against_the_bytes_sent_and_then_kept()
     {
@@ -220,6 +238,15 @@ public class HostileTextTests(RespondApp app) : IClassFixture<RespondApp>
         Assert.Equal($"by {Replacement} hand", incident["title"]!.GetValue<string>());
         Assert.Equal($"{Replacement}", incident["description"]!.GetValue<string>());
         Assert.Equal($"ran cmd.exe /c {Replacement} {Replacement}", incident["comments"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_command_body_that_is_not_utf8_is_400()
+    {
+        var id = await responder.OpenIncidentAsync();
+        var content = new ByteArrayContent([.. "{\"text\":\"a"u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        await (await responder.PostAsync($"/api/incidents/{id}/comments", content)).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
