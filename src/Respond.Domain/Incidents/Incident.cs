@@ -5,10 +5,16 @@ namespace Respond.Domain.Incidents;
 
 /// <summary>
 /// The incident as its events built it. Immutable: <see cref="Evolve"/> returns a new state, so a
-/// fetched aggregate is never changed in place.
+/// fetched aggregate is never changed in place. Bounded however many alerts join it: it shows the newest
+/// <see cref="MaxAlertsShown"/> alerts and <see cref="MaxEntitiesShown"/> values of each entity kind, with
+/// <see cref="AlertCount"/> and <see cref="EntitiesOmitted"/> saying what is left out (every alert keeps
+/// its own record).
 /// </summary>
 public sealed record Incident
 {
+    public const int MaxAlertsShown = 100;
+    public const int MaxEntitiesShown = 200;
+
     public Guid Id { get; init; }
     public long Version { get; init; }
     public string Title { get; init; } = "";
@@ -30,6 +36,12 @@ public sealed record Incident
     public EntitySet Entities { get; init; } = EntitySet.Empty;
     public IReadOnlyList<Observable> Observables { get; init; } = [];
     public IReadOnlyList<IncidentAlert> Alerts { get; init; } = [];
+
+    /// <summary>Every alert that joined, also those no longer in <see cref="Alerts"/>.</summary>
+    public int AlertCount { get; init; }
+
+    /// <summary>Entity values left out of <see cref="Entities"/> to keep it bounded, per kind.</summary>
+    public EntityCounts EntitiesOmitted { get; init; } = EntityCounts.Zero;
     public IReadOnlyList<Comment> Comments { get; init; } = [];
     public IReadOnlyList<RunSummary> Runs { get; init; } = [];
 
@@ -56,18 +68,15 @@ public sealed record Incident
         Sources = e.Source is null ? [] : [e.Source],
         OpenedAt = e.At,
         UpdatedAt = e.At,
-        Entities = e.Entities,
+        Entities = e.Entities.Newest(MaxEntitiesShown, out var omitted),
+        EntitiesOmitted = omitted,
         Alerts = e.Alert is null ? [] : [e.Alert],
+        AlertCount = e.Alert is null ? 0 : 1,
     };
 
     private Incident After(IIncidentEvent @event) => @event switch
     {
-        AlertCorrelated e => this with
-        {
-            Alerts = [.. Alerts, e.Alert],
-            Entities = Entities.Merge(e.Entities),
-            Sources = Sources.Contains(e.Alert.Source) ? Sources : [.. Sources, e.Alert.Source],
-        },
+        AlertCorrelated e => Correlated(e),
         AlertResolved e => this with
         {
             Alerts = Alerts
@@ -97,6 +106,21 @@ public sealed record Incident
         IncidentReopened => this with { Status = IncidentStatus.Acknowledged, ClosedAt = null, Classification = null },
         _ => this,
     };
+
+    private Incident Correlated(AlertCorrelated e)
+    {
+        var entities = Entities.Merge(e.Entities).Newest(MaxEntitiesShown, out var omitted);
+        return this with
+        {
+            Alerts = Alerts.Count < MaxAlertsShown ? [.. Alerts, e.Alert] : [.. Alerts.Skip(Alerts.Count - MaxAlertsShown + 1), e.Alert],
+
+            // An incident stored before the count existed held every alert: its list is its count.
+            AlertCount = Math.Max(AlertCount, Alerts.Count) + 1,
+            Entities = entities,
+            EntitiesOmitted = EntitiesOmitted.Plus(omitted),
+            Sources = Sources.Contains(e.Alert.Source) ? Sources : [.. Sources, e.Alert.Source],
+        };
+    }
 
     // A responder who skips a milestone has still responded: acknowledgement is implied by any later one.
     private Incident Reached(DateTimeOffset at) => AcknowledgedAt is null ? this with { AcknowledgedAt = at } : this;

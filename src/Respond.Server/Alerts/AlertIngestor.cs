@@ -24,6 +24,7 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
         var alertId = AlertIntake.AlertIdFor(alert.Source, alert.DedupKey);
         var slotId = CorrelationSlot.IdFor(alert.Source, alert.CorrelationKey);
 
+        var faulted = false;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -34,6 +35,15 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
             {
                 logger.LogDebug("Alert {AlertId} lost a race (attempt {Attempt}); retrying", alertId, attempt);
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+            }
+            catch (Exception ex) when (!IsLostRace(ex) && !faulted && !cancellationToken.IsCancellationRequested)
+            {
+                // Maybe a connection another alert's fault left broken: discard the pool's and try once more.
+                // An alert that fails in storage by itself fails again, alone.
+                faulted = true;
+                logger.LogWarning("Alert {AlertId} failed in storage ({Reason}); retrying once on a fresh connection", alertId,
+                    ex.GetBaseException().Message);
+                sessions.DiscardPooledConnections();
             }
         }
     }
@@ -117,7 +127,7 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
         return new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
     }
 
-    private static bool IsLostRace(Exception ex) => ex switch
+    internal static bool IsLostRace(Exception ex) => ex switch
     {
         JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
         ConcurrencyException or DocumentAlreadyExistsException => true,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Marten;
+using Npgsql;
 using Respond.Domain.Incidents;
 using Respond.Domain.Playbooks.Definitions;
 using Respond.Server.Playbooks.Library;
@@ -27,6 +28,18 @@ public sealed class AlertSessions(IDocumentStore store, OutboxedSessionFactory o
 
         var bus = new MessageContext(wolverine);
         return new AlertSession(outboxed.OpenSession(bus), bus, triggers, runs);
+    }
+
+    /// <summary>
+    /// After a fault that is not a lost race, the connection that saw it may be out of step with the
+    /// server: Npgsql then reads the failed batch's rows as the next session's answer ("unexpected
+    /// backend message DataRow"), failing an innocent alert. Clearing the pool closes it (and the idle
+    /// others) instead of lending it again.
+    /// </summary>
+    public void DiscardPooledConnections()
+    {
+        using var connection = store.Storage.Database.CreateConnection();
+        NpgsqlConnection.ClearPool(connection);
     }
 }
 

@@ -22,14 +22,17 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly Task[] writers;
     private readonly AlertSessions sessions;
     private readonly AlertIngestor single;
+    private readonly DeliveryIngestor deliveries;
     private readonly IntakeLookups lookups;
     private readonly TimeProvider clock;
     private readonly ILogger<GroupCommit> logger;
 
-    public GroupCommit(AlertSessions sessions, AlertIngestor single, IntakeLookups lookups, TimeProvider clock, ILogger<GroupCommit> logger)
+    public GroupCommit(AlertSessions sessions, AlertIngestor single, DeliveryIngestor deliveries, IntakeLookups lookups, TimeProvider clock,
+        ILogger<GroupCommit> logger)
     {
         this.sessions = sessions;
         this.single = single;
+        this.deliveries = deliveries;
         this.lookups = lookups;
         this.clock = clock;
         this.logger = logger;
@@ -37,6 +40,13 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     private sealed record Pending(NormalizedAlert Alert, Guid AlertId, string SlotId, TaskCompletionSource<IngestedAlert> Done);
+
+    /// <summary>
+    /// A delivery's alerts, in order: a lone alert joins the group commit; a delivery of several commits in
+    /// chunks of its own (<see cref="DeliveryIngestor"/>), rather than one transaction per alert.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestedAlert>> IngestAllAsync(IReadOnlyList<NormalizedAlert> alerts, CancellationToken cancellationToken) =>
+        alerts.Count == 1 ? [await IngestAsync(alerts[0], cancellationToken)] : await deliveries.IngestAsync(alerts, cancellationToken);
 
     public Task<IngestedAlert> IngestAsync(NormalizedAlert alert, CancellationToken cancellationToken)
     {
@@ -120,6 +130,11 @@ public sealed class GroupCommit : IAsyncDisposable
             // A race or a fault anywhere in the shared transaction: nothing of it was committed, so every
             // alert not yet answered goes its own way; the single path retries races or reports the fault.
             logger.LogDebug(ex, "Group commit of {Count} alerts fell back to single commits", batch.Count);
+            if (!AlertIngestor.IsLostRace(ex))
+            {
+                sessions.DiscardPooledConnections();
+            }
+
             alone = batch.Where(p => !p.Done.Task.IsCompleted).ToList();
         }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Npgsql;
 using Respond.Domain.Alerts;
 using Respond.Server.Hosting;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Alerts;
 
@@ -12,6 +14,12 @@ namespace Respond.Server.Alerts;
 public static class ReceiveWebhook
 {
     public const int MaxBodyBytes = RequestBodies.MaxBytes;
+
+    /// <summary>
+    /// The most alerts one delivery may carry (413 above it, nothing stored). A 1 MiB Alertmanager body can
+    /// hold about 25,000; real groups are far smaller, and 5,000 is answered in seconds.
+    /// </summary>
+    public const int MaxAlertsPerDelivery = 5000;
 
     public sealed record Answer(IReadOnlyList<AnswerItem> Alerts);
 
@@ -24,6 +32,7 @@ public static class ReceiveWebhook
         builder.Services.AddSingleton<SourceRateLimits>();
         builder.Services.AddSingleton<AlertSessions>();
         builder.Services.AddSingleton<AlertIngestor>();
+        builder.Services.AddSingleton<DeliveryIngestor>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton(TimeProvider.System);
     }
@@ -93,6 +102,16 @@ public static class ReceiveWebhook
                 $"A delivery may be at most {MaxBodyBytes} bytes.");
         }
 
+        // Invalid UTF-8 would fail reading a string deep in a parser; say so plainly instead.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status400BadRequest, "The body is not valid JSON.",
+                "The body is not UTF-8 text.");
+        }
+
+        // After the signature check, which is over the bytes as sent: NUL and lone surrogates become U+FFFD.
+        RequestBodies.ReplaceUnstorableEscapes(body);
+
         IReadOnlyList<NormalizedAlert> alerts;
         try
         {
@@ -109,18 +128,52 @@ public static class ReceiveWebhook
                 $"The body is not a {alertSource.Kind} alert.", ex.Message);
         }
 
-        var answers = new List<AnswerItem>(alerts.Count);
-        foreach (var alert in alerts)
+        if (alerts.Count > MaxAlertsPerDelivery)
         {
-            var result = await ingestor.IngestAsync(alert, cancellationToken);
-            answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
-            metrics.AlertsIngested.Add(1,
-                new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+            return Refuse(metrics, alertSource.Name, StatusCodes.Status413PayloadTooLarge, "The delivery has too many alerts.",
+                $"A delivery may carry at most {MaxAlertsPerDelivery} alerts; this one has {alerts.Count}. Split it.");
+        }
+
+        var answers = new List<AnswerItem>(alerts.Count);
+        try
+        {
+            foreach (var result in await ingestor.IngestAllAsync(alerts, cancellationToken))
+            {
+                answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
+                metrics.AlertsIngested.Add(1,
+                    new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !StorageFailures.IsUnavailable(ex))
+        {
+            return NotStored(context, metrics, logger, alertSource.Name, ex);
         }
 
         metrics.IngestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("source", alertSource.Name));
         return Results.Json(new Answer(answers), JsonConventions.Api, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// An alert storage refused by itself (it failed alone, on a fresh connection). Data the database cannot
+    /// take is 400: a retry would fail again. Anything else is 503: the retry finds the alerts already stored
+    /// as duplicates and stores the rest.
+    /// </summary>
+    private static IResult NotStored(HttpContext context, RespondMetrics metrics, ILogger logger, string source, Exception ex)
+    {
+        LogNotStored(logger, source, ex);
+        if (ex.GetBaseException() is PostgresException { SqlState: ['2', '2', ..] } data)
+        {
+            return Refuse(metrics, source, StatusCodes.Status400BadRequest, "An alert of the delivery could not be stored.",
+                $"PostgreSQL refused its data: {data.MessageText}");
+        }
+
+        context.Response.Headers.RetryAfter = "5";
+        return Refuse(metrics, source, StatusCodes.Status503ServiceUnavailable, "An alert of the delivery could not be stored.",
+            "Retry the delivery: alerts already stored are answered as duplicates.");
+    }
+
+    private static void LogNotStored(ILogger logger, string source, Exception ex) =>
+        logger.LogError(ex, "An alert delivered to source {Source} could not be stored", source);
 
     private static IResult Refuse(RespondMetrics metrics, string source, int status, string title, string detail)
     {

@@ -14,7 +14,8 @@ public sealed record OutboundResponse(int Status, IReadOnlyDictionary<string, st
         "X-Request-Id", "Request-Id", "X-Correlation-Id", "x-ms-request-id", "client-request-id", "Azure-AsyncOperation",
     };
 
-    public string Text => Encoding.UTF8.GetString(Body);
+    /// <summary>The body as text; a NUL becomes U+FFFD, since step outputs are stored in jsonb (invalid UTF-8 already does).</summary>
+    public string Text => Encoding.UTF8.GetString(Body).Replace('\0', '\uFFFD');
 
     /// <summary>Labelled JSON, or unlabelled and looking like a JSON object or array.</summary>
     public bool IsJson => MediaType is { } type
@@ -33,7 +34,10 @@ public sealed record OutboundResponse(int Status, IReadOnlyDictionary<string, st
         {
             try
             {
-                return JsonNode.Parse(Body);
+                // Like request bodies: NUL and lone surrogate escapes become U+FFFD, or the output could not be stored.
+                var json = Body.ToArray();
+                Hosting.RequestBodies.ReplaceUnstorableEscapes(json);
+                return JsonNode.Parse(json);
             }
             catch (JsonException)
             {

@@ -52,6 +52,7 @@ public static class IncidentCommands
 
         try
         {
+            RequestBodies.ReplaceUnstorableEscapes(bytes);
             return (JsonSerializer.Deserialize<TBody>(bytes, JsonConventions.Api), null);
         }
         catch (JsonException ex)

@@ -91,4 +91,29 @@ public class AlertIntakeTests
         Assert.NotEqual(AlertIntake.IncidentIdFor("prom", "k", 0), AlertIntake.IncidentIdFor("prom", "k", 1));
         Assert.Equal(5, AlertIntake.IncidentIdFor("prom", "k", 0).Version);
     }
+
+    [Fact]
+    public void An_incident_shows_its_newest_alerts_and_entities_and_counts_them_all()
+    {
+        var id = AlertIntake.IncidentIdFor("prom", "group-1", 0);
+        Incident? incident = null;
+        for (var i = 0; i < 450; i++)
+        {
+            incident = Apply(AlertIntake.Decide(incident, id, Guid.NewGuid(), Alert($"a{i}", ips: $"10.0.{i / 250}.{i % 250}"), Now), incident);
+        }
+
+        Assert.Equal(450, incident!.AlertCount);
+        Assert.Equal(Incident.MaxAlertsShown, incident.Alerts.Count);
+        Assert.Equal("a350", incident.Alerts[0].ExternalId);
+        Assert.Equal("a449", incident.Alerts[^1].ExternalId);
+        Assert.Equal(Incident.MaxEntitiesShown, incident.Entities.Ips.Count);
+        Assert.Equal("10.0.1.199", incident.Entities.Ips[^1]);
+        Assert.Equal(450 - Incident.MaxEntitiesShown, incident.EntitiesOmitted.Ips);
+
+        // A resolution of an alert still shown is recorded; one of an alert no longer shown changes nothing shown.
+        incident = Apply(AlertIntake.Decide(incident, id, Guid.NewGuid(), Alert("a449", status: AlertStatus.Resolved), Now), incident);
+        incident = Apply(AlertIntake.Decide(incident, id, Guid.NewGuid(), Alert("a0", status: AlertStatus.Resolved), Now), incident);
+        Assert.Equal(AlertStatus.Resolved, incident.Alerts[^1].Status);
+        Assert.Equal(450, incident.AlertCount);
+    }
 }

@@ -43,6 +43,7 @@ public static partial class PlaybookRequests
                 "Send the playbook with Content-Type: application/json."));
         }
 
+        RequestBodies.ReplaceUnstorableEscapes(bytes);
         try
         {
             return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), null);

@@ -47,7 +47,10 @@ internal sealed class IncidentScope
         return new IncidentScope(id, stream.Aggregate, stream);
     }
 
-    /// <summary>The incident as expressions see it: its API JSON.</summary>
+    /// <summary>
+    /// The incident as expressions see it: its API JSON. <c>alerts</c> is the document's bounded list, the
+    /// newest <see cref="Incident.MaxAlertsShown"/>; <c>incident.alertCount</c> counts them all.
+    /// </summary>
     public static JsonNode? JsonOf(Incident? incident) =>
         incident is null ? null : JsonSerializer.SerializeToNode(incident, JsonConventions.Api);
 
