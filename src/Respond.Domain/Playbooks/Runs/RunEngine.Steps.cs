@@ -57,7 +57,7 @@ public sealed partial class RunEngine
                 case StepTypes.Playbook:
                     Started(step, attempt, new JsonObject { ["playbook"] = step.Playbook });
                     work.Add(new StartChildRun(step.Id, ChildRunIdFor(Run.Id, step.Id, attempt), step.Playbook!,
-                        (JsonObject)Run.Vars.DeepClone()));
+                        (JsonObject)Run.Vars.DeepClone(), Run.HandStarter));
                     ArmTimeout(step, attempt);
                     break;
                 case StepTypes.Parallel:

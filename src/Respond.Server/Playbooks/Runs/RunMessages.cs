@@ -20,7 +20,9 @@ public sealed record WakeRunStep(Guid RunId, string StepId, int Attempt);
 
 public sealed record ExpireRunApproval(Guid RunId, Guid ApprovalId);
 
-public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson);
+/// <summary><see cref="HandStarter"/>: who started the root run by hand (null in messages sent before it existed, or when nobody did).</summary>
+public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson,
+    string? HandStarter = null);
 
 public sealed record ChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, string VarsJson);
 

@@ -297,7 +297,8 @@ public sealed class RunTransitions(
                     await bus.ScheduleAsync(new ExpireRunApproval(runId, e.ApprovalId), e.At);
                     break;
                 case StartChildRun c:
-                    await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString()));
+                    await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString(),
+                        c.HandStarter));
                     break;
                 case CancelChildRun c:
                     await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));

@@ -46,6 +46,15 @@ public sealed class RunBehaviourApp : PlaybookApp
               { "id": "child", "type": "playbook", "playbook": "slow-child", "timeout": "PT1S", "next": { "error": "note" } },
               { "id": "note", "type": "incident", "comment": "The child playbook took too long." } ] }
             """),
+        ("ask-child.json", """
+            { "id": "ask-child", "name": "A child that asks", "trigger": { "on": "manual" }, "steps": [
+              { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1H", "next": { "approved": "block" } },
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
+            """),
+        ("ask-through-child.json", """
+            { "id": "ask-through-child", "name": "Asks through a sub-playbook", "trigger": { "on": "manual" }, "steps": [
+              { "id": "child", "type": "playbook", "playbook": "ask-child", "timeout": "PT1H" } ] }
+            """),
         ("runaway.json", """
             { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
               { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
@@ -130,6 +139,28 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the approved run to complete");
         Assert.Single(app.RequestsTo("/blocks", "192.0.2.70"));
         Assert.Equal("admin", run["startedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Four_eyes_who_started_the_root_run_by_hand_cannot_approve_a_sub_playbook_step()
+    {
+        var incidentId = await app.AlertAsync("four-eyes-child", "Four eyes child", "Recon", ip: "192.0.2.79");
+        var parentId = await app.StartByHandAsync("admin", incidentId, "ask-through-child");
+        using var viewer = app.As("viewer");
+        var childId = await Poll.UntilAsync(async () =>
+            (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId=ask-child")).JsonAsync(HttpStatusCode.OK))["items"]!
+                .AsArray().FirstOrDefault()?["id"]?.GetValue<Guid>(),
+            id => id is not null, TimeSpan.FromSeconds(15), "the child run");
+        var approvalId = await app.PendingApprovalAsync(childId!.Value);
+
+        using var admin = app.As("admin");
+        var refusal = await (await admin.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("Four eyes", refusal["detail"]!.GetValue<string>());
+
+        using var approver = app.As("approver");
+        Assert.Equal(HttpStatusCode.OK, (await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+        await app.RunAsync(parentId, r => PlaybookApp.Status(r) == "completed", "the parent run to complete");
+        Assert.Single(app.RequestsTo("/blocks", "192.0.2.79"));
     }
 
     [Fact]
