@@ -100,7 +100,7 @@ public sealed partial class RunEngine
             }
 
             Started(step, attempt, input);
-            var timeout = IsoDuration.Parse(step.Timeout) ?? DefaultActionTimeout;
+            var timeout = DurationLimits.ActionTimeout(step, DefaultActionTimeout);
             work.Add(new PerformAction(step.Id, attempt, step.Connector!, step.Operation!, input, timeout));
         }
 
@@ -142,6 +142,13 @@ public sealed partial class RunEngine
             }
 
             Started(step, attempt, new JsonObject { ["until"] = until.ToUniversalTime().ToString("O") });
+            if (until - context.Now > DurationLimits.MaxWait)
+            {
+                // An until evaluated at run time is checked here; validation bounds the rest.
+                FailStep(step, attempt, $"until {until:O} is more than {DurationLimits.Describe(DurationLimits.MaxWait)} ahead.", retryable: false);
+                return;
+            }
+
             if (until <= context.Now)
             {
                 Succeed(step, attempt, Outcome.Success, null);
