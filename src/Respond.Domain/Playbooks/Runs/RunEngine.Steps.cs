@@ -90,7 +90,7 @@ public sealed partial class RunEngine
             JsonObject input;
             try
             {
-                input = Expressions.Render(step.Input ?? [], Scope()) as JsonObject ?? [];
+                input = RenderInput(step.Input ?? []);
             }
             catch (ExpressionException ex)
             {
@@ -102,6 +102,24 @@ public sealed partial class RunEngine
             Started(step, attempt, input);
             var timeout = DurationLimits.ActionTimeout(step, DefaultActionTimeout);
             work.Add(new PerformAction(step.Id, attempt, step.Connector!, step.Operation!, input, timeout));
+        }
+
+        /// <summary>
+        /// The action's input rendered; values rendered into its <c>path</c> are escaped as path segments, unless the
+        /// whole path is one <c>{{ expr }}</c> (its value is then a path the connector checks as a whole).
+        /// </summary>
+        private JsonObject RenderInput(JsonObject template)
+        {
+            var scope = Scope();
+            var rest = (JsonObject)template.DeepClone();
+            rest.Remove(PathSegments.PathInput);
+            var input = Expressions.Render(rest, scope) as JsonObject ?? [];
+            if (template.TryGetPropertyValue(PathSegments.PathInput, out var path))
+            {
+                input[PathSegments.PathInput] = Expressions.Render(path, scope, PathSegments.Escape);
+            }
+
+            return input;
         }
 
         private void EnterApproval(PlaybookStep step, int attempt)

@@ -55,6 +55,16 @@ public sealed class RunBehaviourApp : PlaybookApp
             { "id": "ask-through-child", "name": "Asks through a sub-playbook", "trigger": { "on": "manual" }, "steps": [
               { "id": "child", "type": "playbook", "playbook": "ask-child", "timeout": "PT1H" } ] }
             """),
+        ("isolate-device.json", """
+            { "id": "isolate-device", "name": "Isolate a device by a value", "trigger": { "on": "manual" }, "steps": [
+              { "id": "isolate", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "POST", "path": "/devices/{{ vars.device }}/isolate" } } ] }
+            """),
+        ("whole-path.json", """
+            { "id": "whole-path", "name": "A path given whole", "trigger": { "on": "manual" }, "steps": [
+              { "id": "call", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "POST", "path": "{{ vars.path }}" } } ] }
+            """),
         ("runaway.json", """
             { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
               { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
@@ -262,6 +272,64 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         Assert.DoesNotContain(app.Targets.LogEntries, e => e.RequestMessage.Path.Contains("meta-data", StringComparison.Ordinal)
             || e.RequestMessage.Path.Contains("admin", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("x/../../admin#", "/api/devices/x%2F..%2F..%2Fadmin%23/isolate")]
+    // The target's server (Kestrel) shows '=' and '&' unescaped: legal inside a path segment, and no query.
+    [InlineData("x?role=admin&all=1", "/api/devices/x%3Frole=admin&all=1/isolate")]
+    [InlineData("50%/..", "/api/devices/50%25%2F../isolate")]
+    public async Task A_value_rendered_into_a_path_stays_one_segment(string device, string expectedPath)
+    {
+        var incidentId = await app.AlertAsync($"segment-{expectedPath.GetHashCode()}", "Segment", "Recon", ip: "192.0.2.80");
+
+        var runId = await StartWithVarsAsync(incidentId, "isolate-device", new { device });
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end");
+
+        Assert.Equal("completed", PlaybookApp.Status(run));
+        var sent = Assert.Single(app.Targets.LogEntries, e => RawPath(e) == expectedPath);
+        Assert.Equal("POST", sent.RequestMessage.Method);
+        Assert.True(string.IsNullOrEmpty(sent.RequestMessage.RawQuery), sent.RequestMessage.RawQuery);
+        Assert.Equal(["api", "devices", device, "isolate"], RawPath(sent).Trim('/').Split('/').Select(Uri.UnescapeDataString));
+        Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin" || (e.RequestMessage.RawQuery ?? "").Contains("admin"));
+    }
+
+    [Fact]
+    public async Task A_value_that_is_a_dot_segment_fails_its_step_and_nothing_is_sent()
+    {
+        var incidentId = await app.AlertAsync("dot-segment", "Dot segment", "Recon", ip: "192.0.2.81");
+        var before = app.Targets.LogEntries.Count(e => RawPath(e).Contains("isolate", StringComparison.Ordinal));
+
+        var runId = await StartWithVarsAsync(incidentId, "isolate-device", new { device = ".." });
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end");
+
+        Assert.Equal("failed", PlaybookApp.Status(run));
+        Assert.Contains("dot segment", PlaybookApp.Step(run, "isolate")["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, app.Targets.LogEntries.Count(e => RawPath(e).Contains("isolate", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_path_given_whole_by_one_template_is_sent_as_is_when_it_stays_under_BaseUrl()
+    {
+        var incidentId = await app.AlertAsync("whole-path", "Whole path", "Recon", ip: "192.0.2.82");
+
+        var good = await StartWithVarsAsync(incidentId, "whole-path", new { path = "/devices/7/isolate?full=true" });
+        var bad = await StartWithVarsAsync(incidentId, "whole-path", new { path = "../../admin" });
+
+        Assert.Equal("completed", PlaybookApp.Status(await app.RunAsync(good, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
+        Assert.Equal("failed", PlaybookApp.Status(await app.RunAsync(bad, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
+        Assert.Contains(app.Targets.LogEntries, e => RawPath(e) == "/api/devices/7/isolate" && e.RequestMessage.RawQuery?.TrimStart('?') == "full=true");
+        Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin");
+    }
+
+    private async Task<Guid> StartWithVarsAsync(Guid incidentId, string playbookId, object vars)
+    {
+        using var client = app.As("responder");
+        var run = await (await client.PostAsJsonAsync($"/api/incidents/{incidentId}/runs", new { playbookId, vars })).JsonAsync(HttpStatusCode.Created);
+        return run["id"]!.GetValue<Guid>();
+    }
+
+    // The path as it came over the wire, still escaped.
+    private static string RawPath(WireMock.Logging.ILogEntry entry) => new Uri(entry.RequestMessage.Url).AbsolutePath;
 
     [Fact]
     public async Task A_cancelled_run_stops_and_its_approval_closes()
