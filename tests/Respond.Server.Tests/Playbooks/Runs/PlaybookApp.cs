@@ -31,6 +31,16 @@ public class PlaybookApp : RespondApp
 
     protected override IDictionary<string, string?> ExtraSettings => Settings(Targets, PlaybookFolder);
 
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // The targets run on loopback: every connector a test configures opts in to it, after all its settings are known.
+        foreach (var (key, value) in LocalTargets.AllowLoopback(ExtraSettings).Where(s => s.Key.Contains(":AllowedNetworks:", StringComparison.Ordinal)))
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
     public static Dictionary<string, string?> Settings(WireMockServer targets, string playbookFolder)
     {
         var settings = FakeTokenEndpoint.Settings("entra", "entra-id", targets);
@@ -42,7 +52,7 @@ public class PlaybookApp : RespondApp
         settings["Respond:Connectors:firewall:Token"] = FirewallToken;
         settings["Respond:Connectors:internal-api:Kind"] = "http";
         settings["Respond:Connectors:internal-api:BaseUrl"] = targets.Url + "/api";
-        return settings;
+        return LocalTargets.AllowLoopback(settings);
     }
 
     public override async Task InitializeAsync()
