@@ -86,6 +86,23 @@ public sealed class FlowStepTests
     }
 
     [Fact]
+    public void Values_rendered_into_an_action_path_are_escaped_as_segments_unless_the_path_is_one_whole_template()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "one", "type": "action", "connector": "c", "operation": "request",
+                "input": { "path": "/devices/{{ vars.device }}/isolate?by={{ vars.who }}", "body": { "note": "{{ vars.device }}/x" } }, "next": "two" },
+              { "id": "two", "type": "action", "connector": "c", "operation": "request", "input": { "path": "{{ vars.path }}" } } ] }
+            """);
+        run.Start(vars: new JsonObject { ["device"] = "x/../../admin#", ["who"] = "a&b=c", ["path"] = "/whole/path?q=1" });
+
+        Assert.Equal("/devices/x%2F..%2F..%2Fadmin%23/isolate?by=a%26b%3Dc", run.LastAction.Input["path"]!.GetValue<string>());
+        Assert.Equal("x/../../admin#/x", run.LastAction.Input["body"]!["note"]!.GetValue<string>());
+        run.Succeed(run.LastAction);
+        Assert.Equal("/whole/path?q=1", run.LastAction.Input["path"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void An_incident_step_changes_the_incident_by_its_own_rules_in_the_same_decision()
     {
         var incident = Incident.Evolve(null, new IncidentOpened(Guid.Parse("00000000-0000-0000-0000-000000000001"), "t",
