@@ -27,7 +27,12 @@ public static class ChildRunHandler
         await transitions.StartAsync(playbook,
             new StartRun(message.ChildRunId, playbook.Version, message.IncidentId, "playbook",
                 $"child:{message.ParentRunId}:{message.ParentStepId}", ByHand: false, vars, message.ParentRunId, message.ParentStepId,
-                message.HandStarter ?? await HandStarterOfParentAsync(transitions, message.ParentRunId, ct)),
+                message.HandStarter switch
+                {
+                    null => await HandStarterOfParentAsync(transitions, message.ParentRunId, ct),
+                    StartChildPlaybook.NoHandStarter => null,
+                    var starter => starter,
+                }),
             RunTransitions.AutomatedActor(playbook.Id), ct);
     }
 

@@ -391,7 +391,7 @@ public sealed class RunTransitions(
                     break;
                 case StartChildRun c:
                     await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString(),
-                        c.HandStarter));
+                        c.HandStarter ?? StartChildPlaybook.NoHandStarter));
                     break;
                 case CancelChildRun c:
                     await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));
