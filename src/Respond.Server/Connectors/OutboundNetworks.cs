@@ -20,7 +20,8 @@ public sealed class OutboundNetworks
         IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"),
         IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"),
         IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("ff00::/8"),
     ];
 
     // AWS, Azure, GCP (169.254.169.254), AWS over IPv6 (fd00:ec2::254), Alibaba (100.100.100.200), Oracle (192.0.0.192).
@@ -52,7 +53,8 @@ public sealed class OutboundNetworks
             networks.Add(IPNetwork.TryParse(entry, out var network)
                 ? network
                 : throw new ConnectorException(
-                    $"Connector '{request.ConnectorName}': the setting {AllowedNetworksSetting} holds '{entry}', which is not a CIDR network such as 10.0.0.0/8.",
+                    $"Connector '{request.ConnectorName}': the setting {AllowedNetworksSetting} holds '{entry}', "
+                    + "which is not a CIDR network such as 10.0.0.0/8.",
                     retryable: false));
         }
 
@@ -92,7 +94,8 @@ public sealed class OutboundNetworks
         }
 
         var bytes = address.GetAddressBytes();
-        var compatible = bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] <= 1);
+        var compatible = bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0
+            && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] <= 1);
         return compatible ? new IPAddress(bytes.AsSpan(12, 4)) : address;
     }
 

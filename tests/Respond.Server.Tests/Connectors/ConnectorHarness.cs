@@ -27,7 +27,8 @@ public sealed class ConnectorHarness : IDisposable
     /// </param>
     public ConnectorHarness(IDictionary<string, string?> settings, TimeProvider? clock = null, bool allowLoopback = true)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(allowLoopback ? LocalTargets.AllowLoopback(settings) : settings).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(allowLoopback ? LocalTargets.AllowLoopback(settings) : settings).Build();
         Configuration = configuration;
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -102,7 +103,8 @@ public static class LocalTargets
     public static Dictionary<string, string?> AllowLoopback(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var result = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
-        var connectors = result.Keys.Select(k => k.Split(':')).Where(p => p.Length == 4 && p[0] == "Respond" && p[1] == "Connectors" && p[3] == "Kind")
+        var connectors = result.Keys.Select(k => k.Split(':'))
+            .Where(p => p.Length == 4 && p[0] == "Respond" && p[1] == "Connectors" && p[3] == "Kind")
             .Select(p => p[2]).ToList();
         foreach (var name in connectors)
         {

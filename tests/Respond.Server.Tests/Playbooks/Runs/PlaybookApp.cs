@@ -35,7 +35,8 @@ public class PlaybookApp : RespondApp
     {
         base.ConfigureWebHost(builder);
         // The targets run on loopback: every connector a test configures opts in to it, after all its settings are known.
-        foreach (var (key, value) in LocalTargets.AllowLoopback(ExtraSettings).Where(s => s.Key.Contains(":AllowedNetworks:", StringComparison.Ordinal)))
+        var allowed = LocalTargets.AllowLoopback(ExtraSettings).Where(s => s.Key.Contains(":AllowedNetworks:", StringComparison.Ordinal));
+        foreach (var (key, value) in allowed)
         {
             builder.UseSetting(key, value);
         }
