@@ -101,6 +101,9 @@ internal static class PlaybookScenario
             ["Respond__Connectors__firewall__Token"] = FirewallTarget.Token,
             ["Respond__Connectors__notify__Kind"] = "http",
             ["Respond__Connectors__notify__BaseUrl"] = baseUrl,
+            // The targets run in this process on loopback, which connectors refuse unless their configuration allows it.
+            ["Respond__Connectors__firewall__AllowedNetworks__0"] = "127.0.0.0/8",
+            ["Respond__Connectors__notify__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Respond__Playbooks__Path"] = playbooksFolder,
             ["Logging__LogLevel__Default"] = logLevel,
         };

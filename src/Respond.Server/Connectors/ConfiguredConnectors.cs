@@ -54,8 +54,16 @@ public sealed class ConfiguredConnectors : IConnectors
 
     public ConfiguredConnector? Find(string name) => connectors.TryGetValue(name, out var entry) ? entry.Connector : null;
 
-    public IReadOnlyList<string> ValidateInput(string connector, string operation, JsonObject input) =>
-        Resolve(connector, operation, out _, out var found) is { } problem ? [problem] : InputValidator.Validate(found!.InputSchema, input);
+    public IReadOnlyList<string> ValidateInput(string connector, string operation, JsonObject input)
+    {
+        if (Resolve(connector, operation, out var entry, out var found) is { } problem)
+        {
+            return [problem];
+        }
+
+        var problems = InputValidator.Validate(found!.InputSchema, input);
+        return entry!.Kind is IChecksInput checks ? [.. problems, .. checks.CheckInput(found.Name, input)] : problems;
+    }
 
     public async Task<JsonNode?> InvokeAsync(string connector, string operation, JsonObject input, string idempotencyKey,
         TimeSpan? timeout, CancellationToken cancellationToken)

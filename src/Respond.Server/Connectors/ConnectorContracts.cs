@@ -16,6 +16,12 @@ public interface IConnectorKind
     Task<JsonNode?> ExecuteAsync(ConnectorRequest request, CancellationToken cancellationToken);
 }
 
+/// <summary>A kind that checks more of a step's input at validation than its schema says (header names, say).</summary>
+public interface IChecksInput
+{
+    IReadOnlyList<string> CheckInput(string operation, JsonObject input);
+}
+
 /// <summary>An operation and the JSON Schema of its input.</summary>
 public sealed record ConnectorOperation(string Name, string Description, JsonObject InputSchema);
 

@@ -11,19 +11,8 @@ public static class ConnectorSetup
     /// <summary>Everything connectors need, on any service collection that has an <see cref="IConfiguration"/>.</summary>
     public static IServiceCollection AddConnectorServices(this IServiceCollection services)
     {
-        services.AddHttpClient(OutboundHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // A redirect could lead off the configured host; the answer goes back to the caller instead.
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                UseProxy = true,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                ConnectTimeout = TimeSpan.FromSeconds(15),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
-            // The default handlers log every request URI, and a webhook URL's path is its secret.
-            .RemoveAllLoggers();
+        // OutboundHttp builds its own handlers (no IHttpClientFactory): its logging handlers would log every request
+        // URI, and a webhook URL's path is its secret; and each allow-list of networks needs its own connection pool.
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboundHttp>();
         services.TryAddSingleton<OAuthTokens>();

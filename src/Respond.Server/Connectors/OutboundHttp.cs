@@ -1,16 +1,19 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 
 namespace Respond.Server.Connectors;
 
 /// <summary>
 /// The rules every HTTP connector kind follows, in one place: only the configured origin, no redirects
 /// followed, <c>Idempotency-Key</c> on every call, a per-call time-out, capped response bodies, and failures
-/// classified as retryable (network, time-out, 408, 429, 5xx) or not, with secret-free messages.
+/// classified as retryable (network, time-out, 408, 429, 5xx) or not, with secret-free messages. Connections
+/// go only to addresses the connector's <see cref="OutboundNetworks"/> allows, checked on the resolved address.
 /// </summary>
-public sealed class OutboundHttp(IHttpClientFactory clients)
+public sealed class OutboundHttp : IDisposable
 {
-    /// <summary>The named client; registered with auto-redirect off and without the URL-logging handlers.</summary>
-    public const string ClientName = "Respond.Connectors";
+    // One client per allow-list, so a connection opened under a wider list is never reused under a narrower one.
+    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> clients = new(StringComparer.Ordinal);
 
     public const int MaxResponseBytes = 256 * 1024;
 
@@ -21,6 +24,7 @@ public sealed class OutboundHttp(IHttpClientFactory clients)
     public async Task<OutboundResponse> SendAsync(ConnectorRequest request, OutboundCall call, CancellationToken cancellationToken)
     {
         EnsureSameOrigin(request, call);
+        var networks = OutboundNetworks.For(request);
         using var message = Compose(request, call);
         var timeout = EffectiveTimeout(request.Timeout);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,8 +32,7 @@ public sealed class OutboundHttp(IHttpClientFactory clients)
         var target = call.Target.Authority;
         try
         {
-            using var response = await clients.CreateClient(ClientName)
-                .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await ClientFor(networks).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var answer = await ReadAsync(response, deadline.Token);
             return answer.Status switch
             {
@@ -45,6 +48,13 @@ public sealed class OutboundHttp(IHttpClientFactory clients)
             throw new ConnectorException(
                 $"{Prefix(request)}{call.Purpose} ({target}) did not answer within {timeout.TotalSeconds:0.###} s.", retryable: true);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is RefusedAddressException refused)
+        {
+            // Final: the address will not change its range by waiting. The setting to allow it is named, not the path.
+            throw new ConnectorException(
+                $"{Prefix(request)}{call.Purpose} ({target}): {refused.Message}; nothing was sent. Allow the network with "
+                + $"Respond:Connectors:{request.ConnectorName}:{OutboundNetworks.AllowedNetworksSetting} if it is meant.", retryable: false);
+        }
         catch (HttpRequestException ex)
         {
             // HttpRequestError names the failure without quoting the URL (whose path may be a secret).
@@ -58,6 +68,38 @@ public sealed class OutboundHttp(IHttpClientFactory clients)
     }
 
     public static bool IsRetryableStatus(int status) => status is 408 or 429 or >= 500;
+
+    public void Dispose()
+    {
+        foreach (var client in clients.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Dispose();
+        }
+    }
+
+    private HttpClient ClientFor(OutboundNetworks networks) =>
+        clients.GetOrAdd(networks.Key, _ => new Lazy<HttpClient>(() => Create(networks))).Value;
+
+    private static HttpClient Create(OutboundNetworks networks) => new(new SocketsHttpHandler
+    {
+        // A redirect could lead off the configured host; the answer goes back to the caller instead.
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        // With a proxy, the proxy's address is the one connected to and checked; it must keep its own egress rules.
+        UseProxy = true,
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        // Resolve, vet and connect in one place, so the address checked is the address used (no DNS rebinding).
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = await networks.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     private static string Prefix(ConnectorRequest request) => $"Connector '{request.ConnectorName}' {request.Operation}: ";
 

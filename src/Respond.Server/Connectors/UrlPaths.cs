@@ -62,7 +62,14 @@ public static class UrlPaths
         var parts = pathPart.Split('/');
         foreach (var segment in parts.Where(s => s.Length > 0))
         {
-            switch (Uri.UnescapeDataString(segment))
+            var decodedSegment = Uri.UnescapeDataString(segment);
+            if (decodedSegment is "." or ".." && segment != decodedSegment)
+            {
+                // An escaped dot segment is a value (PathSegments.Escape writes one so); servers differ on reading it, so none is sent.
+                throw Escape(request, "holds an escaped dot segment (%2E)");
+            }
+
+            switch (segment)
             {
                 case ".":
                     continue;

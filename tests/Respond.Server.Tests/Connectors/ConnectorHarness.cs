@@ -22,9 +22,13 @@ public sealed class ConnectorHarness : IDisposable
 
     private readonly ServiceProvider provider;
 
-    public ConnectorHarness(IDictionary<string, string?> settings, TimeProvider? clock = null)
+    /// <param name="allowLoopback">
+    /// Opt every connector in to loopback (its targets here run on this machine); false to see the default refusal.
+    /// </param>
+    public ConnectorHarness(IDictionary<string, string?> settings, TimeProvider? clock = null, bool allowLoopback = true)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(allowLoopback ? LocalTargets.AllowLoopback(settings) : settings).Build();
         Configuration = configuration;
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -87,4 +91,31 @@ public static class WireMockRequests
         request.Headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     public static JsonNode? JsonBody(this IRequestMessage request) => request.Body is { Length: > 0 } body ? JsonNode.Parse(body) : null;
+}
+
+/// <summary>Test targets (WireMock, the fake SMTP server) listen on loopback, which connectors refuse unless allowed.</summary>
+public static class LocalTargets
+{
+    /// <summary>
+    /// The settings with <c>AllowedNetworks</c> = loopback (127.0.0.0/8, ::1/128) added to every connector that does
+    /// not set its own, as an operator would for targets on the same machine.
+    /// </summary>
+    public static Dictionary<string, string?> AllowLoopback(IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        var result = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
+        var connectors = result.Keys.Select(k => k.Split(':'))
+            .Where(p => p.Length == 4 && p[0] == "Respond" && p[1] == "Connectors" && p[3] == "Kind")
+            .Select(p => p[2]).ToList();
+        foreach (var name in connectors)
+        {
+            var prefix = $"Respond:Connectors:{name}:AllowedNetworks";
+            if (!result.Keys.Any(k => k.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            {
+                result[prefix + ":0"] = "127.0.0.0/8";
+                result[prefix + ":1"] = "::1/128";
+            }
+        }
+
+        return result;
+    }
 }

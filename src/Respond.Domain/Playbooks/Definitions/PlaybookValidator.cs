@@ -109,7 +109,7 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
         }
 
         CheckNext(step, byId, Fail);
-        CheckDuration("timeout", step.Timeout, Fail);
+        CheckDuration("timeout", step.Timeout, DurationLimits.MaxTimeout(step.Type), Fail);
         CheckRetry(step.Retry, Fail);
 
         switch (step.Type)
@@ -206,8 +206,8 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
             fail($"retry.maxAttempts must be 1 to {MaxAttempts} (it counts the first attempt).");
         }
 
-        CheckDuration("retry.delay", retry.Delay, fail);
-        CheckDuration("retry.maxDelay", retry.MaxDelay, fail);
+        CheckDuration("retry.delay", retry.Delay, DurationLimits.MaxRetryDelay, fail, zeroAllowed: true);
+        CheckDuration("retry.maxDelay", retry.MaxDelay, DurationLimits.MaxRetryDelay, fail, zeroAllowed: true);
         if (retry.Backoff is not (null or "fixed" or "exponential"))
         {
             fail("retry.backoff must be fixed or exponential.");
@@ -294,7 +294,7 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
             fail("A delay needs exactly one of duration (ISO-8601) or until (a time or an expression).");
         }
 
-        CheckDuration("duration", step.Duration, fail);
+        CheckDuration("duration", step.Duration, DurationLimits.MaxWait, fail);
         if (step.Until is { } until && !DateTimeOffset.TryParse(until, out _))
         {
             CheckExpression(step.Id, "until", until, (_, m) => fail(m));
@@ -379,11 +379,24 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
         }
     }
 
-    private static void CheckDuration(string field, string? value, Action<string> fail)
+    private static void CheckDuration(string field, string? value, TimeSpan max, Action<string> fail, bool zeroAllowed = false)
     {
-        if (value is not null && !IsoDuration.TryParse(value, out _))
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!IsoDuration.TryParse(value, out var duration))
         {
             fail($"{field} '{value}' is not an ISO-8601 duration such as PT30M.");
+        }
+        else if (duration > max)
+        {
+            fail($"{field} '{value}' is longer than the limit of {DurationLimits.Describe(max)}.");
+        }
+        else if (duration == TimeSpan.Zero && !zeroAllowed)
+        {
+            fail($"{field} '{value}' is zero; give a duration above zero.");
         }
     }
 

@@ -23,9 +23,10 @@ public interface IExpressionEvaluator
     /// <summary>
     /// Renders every string in <paramref name="template"/> (deeply, through objects and arrays):
     /// a string that is exactly one <c>{{ expr }}</c> becomes the expression's JSON value; a string
-    /// mixing text and templates becomes text. Throws <see cref="ExpressionException"/>.
+    /// mixing text and templates becomes text, each value written through <paramref name="escapeValues"/> when
+    /// given (a URL path's segments). Throws <see cref="ExpressionException"/>.
     /// </summary>
-    JsonNode? Render(JsonNode? template, ExpressionScope scope);
+    JsonNode? Render(JsonNode? template, ExpressionScope scope, Func<string, string>? escapeValues = null);
 
     /// <summary>Every <c>{{ … }}</c> expression inside the template's strings, for validation.</summary>
     /// <exception cref="ExpressionException">A string has a <c>{{</c> without its <c>}}</c>, or an empty <c>{{ }}</c>.</exception>

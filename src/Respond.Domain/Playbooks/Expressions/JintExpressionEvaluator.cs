@@ -51,10 +51,10 @@ public sealed class JintExpressionEvaluator : IExpressionEvaluator
     }
 
     /// <inheritdoc />
-    public JsonNode? Render(JsonNode? template, ExpressionScope scope)
+    public JsonNode? Render(JsonNode? template, ExpressionScope scope, Func<string, string>? escapeValues = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return Render(template, new ScopeJson(scope));
+        return Render(template, new ScopeJson(scope), escapeValues);
     }
 
     /// <inheritdoc />
@@ -132,16 +132,16 @@ public sealed class JintExpressionEvaluator : IExpressionEvaluator
     private static CompiledExpression Failed(string expression, ExpressionFailure failure, string problem) =>
         new(expression, default, ExpressionErrors.Create(expression, failure, problem).Message, failure);
 
-    private JsonNode? Render(JsonNode? node, ScopeJson scope) => node switch
+    private JsonNode? Render(JsonNode? node, ScopeJson scope, Func<string, string>? escape) => node switch
     {
         null => null,
-        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Render(p.Value, scope)))),
-        JsonArray array => new JsonArray([.. array.Select(item => Render(item, scope))]),
-        JsonValue value when value.TryGetValue<string>(out var text) && TemplateText.HasTemplate(text) => RenderText(text, value, scope),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Render(p.Value, scope, escape)))),
+        JsonArray array => new JsonArray([.. array.Select(item => Render(item, scope, escape))]),
+        JsonValue value when value.TryGetValue<string>(out var text) && TemplateText.HasTemplate(text) => RenderText(text, value, scope, escape),
         _ => node.DeepClone(),
     };
 
-    private JsonNode? RenderText(string text, JsonNode at, ScopeJson scope)
+    private JsonNode? RenderText(string text, JsonNode at, ScopeJson scope, Func<string, string>? escape)
     {
         try
         {
@@ -154,7 +154,8 @@ public sealed class JintExpressionEvaluator : IExpressionEvaluator
             var rendered = new StringBuilder();
             foreach (var part in parts)
             {
-                rendered.Append(part.IsExpression ? JsonResult.AsText(Evaluate(part.Text, scope)) : part.Text);
+                var value = part.IsExpression ? JsonResult.AsText(Evaluate(part.Text, scope)) : null;
+                rendered.Append(value is null ? part.Text : escape?.Invoke(value) ?? value);
                 if (rendered.Length > Limits.MaxResultLength)
                 {
                     throw ExpressionErrors.Create(text, ExpressionFailure.Result,

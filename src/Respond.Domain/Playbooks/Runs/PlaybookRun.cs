@@ -83,6 +83,9 @@ public sealed record PlaybookRun
     public string TriggerKey { get; init; } = "";
     public string StartedBy { get; init; } = "";
     public bool StartedByHand { get; init; }
+
+    /// <summary>The person who started this run, or the root of its sub-playbook tree, by hand: four eyes keeps them from approving.</summary>
+    public string? HandStarter { get; init; }
     public Guid? ParentRunId { get; init; }
     public string? ParentStepId { get; init; }
     public RunStatus Status { get; init; }
@@ -117,6 +120,7 @@ public sealed record PlaybookRun
             TriggerKey = e.TriggerKey,
             StartedBy = e.Actor,
             StartedByHand = e.StartedByHand,
+            HandStarter = e.HandStarter ?? (e.StartedByHand ? e.Actor : null),
             ParentRunId = e.ParentRunId,
             ParentStepId = e.ParentStepId,
             Status = RunStatus.Running,

@@ -15,7 +15,8 @@ public sealed record StartRun(
     bool ByHand,
     JsonObject Vars,
     Guid? ParentRunId = null,
-    string? ParentStepId = null);
+    string? ParentStepId = null,
+    string? HandStarter = null);
 
 public abstract record RunCommand;
 
@@ -49,7 +50,8 @@ public sealed record WakeAt(string StepId, int Attempt, DateTimeOffset At) : Run
 /// <summary>A durable timer: at <paramref name="At"/>, send <see cref="ExpireApproval"/>.</summary>
 public sealed record ExpireApprovalAt(Guid ApprovalId, DateTimeOffset At) : RunWork;
 
-public sealed record StartChildRun(string StepId, Guid ChildRunId, string PlaybookId, JsonObject Vars) : RunWork;
+/// <summary>Start a sub-playbook's run; <paramref name="HandStarter"/> carries four eyes down to it.</summary>
+public sealed record StartChildRun(string StepId, Guid ChildRunId, string PlaybookId, JsonObject Vars, string? HandStarter = null) : RunWork;
 
 /// <summary>Stop a child run whose parent step gave up on it.</summary>
 public sealed record CancelChildRun(Guid ChildRunId, string Reason) : RunWork;

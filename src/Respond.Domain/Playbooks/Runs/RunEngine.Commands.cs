@@ -91,9 +91,11 @@ public sealed partial class RunEngine
                     $"{actor} is not among this step's approvers (roles: {string.Join(", ", approval.Roles)}; users: {string.Join(", ", approval.Users)}).");
             }
 
-            if (Run.StartedByHand && string.Equals(Run.StartedBy, actor, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Run.HandStarter, actor, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ApprovalForbiddenException($"Four eyes: {actor} started this run by hand and cannot approve its steps.");
+                throw new ApprovalForbiddenException(Run.ParentRunId is null
+                    ? $"Four eyes: {actor} started this run by hand and cannot approve its steps."
+                    : $"Four eyes: {actor} started the run this sub-playbook belongs to by hand and cannot approve its steps.");
             }
 
             if (approval.GrantedBy.Contains(actor, StringComparer.OrdinalIgnoreCase))

@@ -57,7 +57,7 @@ public sealed partial class RunEngine
                 case StepTypes.Playbook:
                     Started(step, attempt, new JsonObject { ["playbook"] = step.Playbook });
                     work.Add(new StartChildRun(step.Id, ChildRunIdFor(Run.Id, step.Id, attempt), step.Playbook!,
-                        (JsonObject)Run.Vars.DeepClone()));
+                        (JsonObject)Run.Vars.DeepClone(), Run.HandStarter));
                     ArmTimeout(step, attempt);
                     break;
                 case StepTypes.Parallel:
@@ -90,7 +90,7 @@ public sealed partial class RunEngine
             JsonObject input;
             try
             {
-                input = Expressions.Render(step.Input ?? [], Scope()) as JsonObject ?? [];
+                input = RenderInput(step.Input ?? []);
             }
             catch (ExpressionException ex)
             {
@@ -100,8 +100,26 @@ public sealed partial class RunEngine
             }
 
             Started(step, attempt, input);
-            var timeout = IsoDuration.Parse(step.Timeout) ?? DefaultActionTimeout;
+            var timeout = DurationLimits.ActionTimeout(step, DefaultActionTimeout);
             work.Add(new PerformAction(step.Id, attempt, step.Connector!, step.Operation!, input, timeout));
+        }
+
+        /// <summary>
+        /// The action's input rendered; values rendered into its <c>path</c> are escaped as path segments, unless the
+        /// whole path is one <c>{{ expr }}</c> (its value is then a path the connector checks as a whole).
+        /// </summary>
+        private JsonObject RenderInput(JsonObject template)
+        {
+            var scope = Scope();
+            var rest = (JsonObject)template.DeepClone();
+            rest.Remove(PathSegments.PathInput);
+            var input = Expressions.Render(rest, scope) as JsonObject ?? [];
+            if (template.TryGetPropertyValue(PathSegments.PathInput, out var path))
+            {
+                input[PathSegments.PathInput] = Expressions.Render(path, scope, PathSegments.Escape);
+            }
+
+            return input;
         }
 
         private void EnterApproval(PlaybookStep step, int attempt)
@@ -142,6 +160,13 @@ public sealed partial class RunEngine
             }
 
             Started(step, attempt, new JsonObject { ["until"] = until.ToUniversalTime().ToString("O") });
+            if (until - context.Now > DurationLimits.MaxWait)
+            {
+                // An until evaluated at run time is checked here; validation bounds the rest.
+                FailStep(step, attempt, $"until {until:O} is more than {DurationLimits.Describe(DurationLimits.MaxWait)} ahead.", retryable: false);
+                return;
+            }
+
             if (until <= context.Now)
             {
                 Succeed(step, attempt, Outcome.Success, null);

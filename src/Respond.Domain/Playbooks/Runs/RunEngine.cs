@@ -46,7 +46,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
         var turn = new Turn(this, playbook, null, context);
         turn.Emit(new PlaybookRunStarted(command.RunId, playbook.Id, command.PlaybookVersion, playbook.Name, command.IncidentId,
             command.Trigger, command.TriggerKey, command.ByHand, command.ParentRunId, command.ParentStepId, command.Vars,
-            context.Actor, context.Now));
+            context.Actor, context.Now, command.HandStarter ?? (command.ByHand ? context.Actor : null)));
         if (playbook.Entry is { } entry)
         {
             turn.Enter(entry);

@@ -13,6 +13,8 @@ public interface IRunEvent
 /// <summary>
 /// A run began, pinned to one published version. <paramref name="TriggerKey"/> is the triggering
 /// event's identity; the run id is derived from it, so the same event never starts the same playbook twice.
+/// <paramref name="HandStarter"/> is the person who started the root of this run's tree by hand (a sub-playbook's
+/// run inherits it, for four eyes); null when no person did, and on events written before it existed.
 /// </summary>
 public sealed record PlaybookRunStarted(
     Guid RunId,
@@ -27,7 +29,8 @@ public sealed record PlaybookRunStarted(
     string? ParentStepId,
     JsonObject Vars,
     string Actor,
-    DateTimeOffset At) : IRunEvent;
+    DateTimeOffset At,
+    string? HandStarter = null) : IRunEvent;
 
 public sealed record StepStarted(Guid RunId, string StepId, string StepType, int Attempt, JsonNode? Input, string Actor, DateTimeOffset At)
     : IRunEvent;

@@ -48,6 +48,7 @@ public sealed class EmailConnector : IConnectorKind
             _ => 587,
         });
         var message = Compose(request);
+        var networks = OutboundNetworks.For(request);
         var timeout = OutboundHttp.EffectiveTimeout(request.Timeout);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -55,7 +56,9 @@ public sealed class EmailConnector : IConnectorKind
         try
         {
             using var client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds) };
-            await client.ConnectAsync(host, port, security, deadline.Token);
+            // The SMTP host is vetted like an HTTP one: resolved, checked and connected here, then handed to MailKit.
+            var socket = await networks.ConnectAsync(host, port, deadline.Token);
+            await client.ConnectAsync(socket, host, port, security, deadline.Token);
             if (request.OptionalSetting("UserName") is { } user)
             {
                 await client.AuthenticateAsync(user, request.OptionalSetting("Password") ?? "", deadline.Token);
@@ -69,6 +72,11 @@ public sealed class EmailConnector : IConnectorKind
                 ["recipients"] = new JsonArray([.. message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => (JsonNode)m.Address)]),
                 ["response"] = response,
             };
+        }
+        catch (RefusedAddressException refused)
+        {
+            throw Failed(request, $"{where}: {refused.Message}; nothing was sent. Allow the network with "
+                + $"Respond:Connectors:{request.ConnectorName}:{OutboundNetworks.AllowedNetworksSetting} if it is meant.", retryable: false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -9,14 +9,15 @@ namespace Respond.Server.Connectors.Kinds;
 /// <c>http</c>: one request to a path under <c>BaseUrl</c>, with the optional <c>Token</c> as a bearer and
 /// <c>Headers:{name}</c> on every request. Answers <c>{ status, headers, body, truncated }</c>.
 /// </summary>
-public sealed class HttpConnector(OutboundHttp http) : IConnectorKind
+public sealed class HttpConnector(OutboundHttp http) : IConnectorKind, IChecksInput
 {
     // Framing and identity stay with Respond: a playbook cannot re-point Host, smuggle a body length, replace
     // the idempotency key, or carry credentials (playbooks are stored in events; credentials go in settings).
+    // Metadata is what cloud metadata services (Azure IMDS) require, so a request with it can only be aimed at one.
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Expect", "TE", "Trailer",
-        "Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "Idempotency-Key", "Authorization", "Cookie",
+        "Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "Idempotency-Key", "Authorization", "Cookie", "Metadata",
     };
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -89,6 +90,12 @@ public sealed class HttpConnector(OutboundHttp http) : IConnectorKind
 
         return headers;
     }
+
+    /// <summary>Header names are written in the playbook, so a refused one is refused when it is saved, not when it runs.</summary>
+    public IReadOnlyList<string> CheckInput(string operation, JsonObject input) => input["headers"] is JsonObject given
+        ? [.. given.Select(h => h.Key).Where(name => ReservedHeaders.Contains(name) || !IsToken(name))
+            .Select(name => $"input.headers may not set '{name}'.")]
+        : [];
 
     private static bool IsToken(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));

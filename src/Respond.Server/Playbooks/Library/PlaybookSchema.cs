@@ -56,7 +56,7 @@ public static class PlaybookSchema
     "stepReference": { "type": "string", "minLength": 1, "description": "The id of a step of this playbook." },
     "duration": {
       "type": "string",
-      "description": "An ISO-8601 duration such as PT30M or P1D.",
+      "description": "ISO-8601, e.g. PT30M. Action timeout <= PT10M, retry delays <= P1D, other timeouts and delays in (0, P366D].",
       "pattern": "^P(?!$)(\\d+Y)?(\\d+M)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$"
     },
     "expression": { "type": "string", "minLength": 1, "description": "JavaScript over incident, alerts, vars and steps." },

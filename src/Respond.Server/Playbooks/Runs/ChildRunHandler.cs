@@ -26,8 +26,21 @@ public static class ChildRunHandler
 
         await transitions.StartAsync(playbook,
             new StartRun(message.ChildRunId, playbook.Version, message.IncidentId, "playbook",
-                $"child:{message.ParentRunId}:{message.ParentStepId}", ByHand: false, vars, message.ParentRunId, message.ParentStepId),
+                $"child:{message.ParentRunId}:{message.ParentStepId}", ByHand: false, vars, message.ParentRunId, message.ParentStepId,
+                message.HandStarter switch
+                {
+                    null => await HandStarterOfParentAsync(transitions, message.ParentRunId, ct),
+                    StartChildPlaybook.NoHandStarter => null,
+                    var starter => starter,
+                }),
             RunTransitions.AutomatedActor(playbook.Id), ct);
+    }
+
+    // A message enqueued before the root's starter travelled with it: read it from the parent run.
+    private static async Task<string?> HandStarterOfParentAsync(RunTransitions transitions, Guid parentRunId, CancellationToken ct)
+    {
+        await using var parent = await transitions.OpenAsync(parentRunId, ct);
+        return parent.Run?.HandStarter;
     }
 
     /// <summary>The parent step timed out: stop the child, unless it has already ended.</summary>

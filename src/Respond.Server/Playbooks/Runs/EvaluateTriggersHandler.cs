@@ -22,14 +22,40 @@ public static class EvaluateTriggersHandler
             return;
         }
 
-        foreach (var start in matcher.Match(playbooks, message, incident, IncidentScope.JsonOf(incident)))
+        // One playbook's fault must not keep the others from starting. A passing one (the database away) is thrown
+        // after the rest had their turn, so the message is tried again; the runs already started are not started twice.
+        Exception? passing = null;
+        var json = IncidentScope.JsonOf(incident);
+        foreach (var playbook in playbooks.Where(message.Includes))
         {
-            var started = await transitions.StartAsync(start.Playbook, start.Command, RunTransitions.AutomatedActor(start.Playbook.Id), ct);
-            if (started is not null)
+            try
             {
-                logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger})",
-                    start.Command.RunId, start.Playbook.Id, start.Playbook.Version, incident.Id, message.Trigger);
+                if (matcher.MatchOne(playbook, message, incident, json) is not { } start)
+                {
+                    continue;
+                }
+
+                var started = await transitions.StartAsync(start.Playbook, start.Command, RunTransitions.AutomatedActor(start.Playbook.Id), ct);
+                if (started is not null)
+                {
+                    logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger})",
+                        start.Command.RunId, start.Playbook.Id, start.Playbook.Version, incident.Id, message.Trigger);
+                }
             }
+            catch (Exception ex) when (RunTransitions.IsFault(ex))
+            {
+                logger.LogError(ex, "Playbook {PlaybookId} v{Version}: its trigger {TriggerKey} faulted; no run was started",
+                    playbook.Id, playbook.Version, message.TriggerKey);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                passing ??= ex;
+            }
+        }
+
+        if (passing is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(passing);
         }
     }
 }

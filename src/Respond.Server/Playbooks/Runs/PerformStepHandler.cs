@@ -31,6 +31,9 @@ public static class PerformStepHandler
         {
             logger.LogError("Run {RunId}: step {StepId} is not an action of {PlaybookId} v{Version}", run.Id, message.StepId,
                 run.PlaybookId, run.PlaybookVersion);
+            // Recorded, so the run fails (its transition faults without the version) rather than waits for ever.
+            await transitions.ApplyAsync(write, new RecordStepResult(message.StepId, message.Attempt, false, null,
+                $"Step {message.StepId} is not an action of {run.PlaybookId} v{run.PlaybookVersion}.", false), null, ct);
             return;
         }
 
@@ -38,7 +41,7 @@ public static class PerformStepHandler
         try
         {
             var output = await connectors.InvokeAsync(step.Connector!, step.Operation!, state.Input as JsonObject ?? [],
-                RunEngine.IdempotencyKey(run.Id, step.Id), IsoDuration.Parse(step.Timeout) ?? RunEngine.DefaultActionTimeout, ct);
+                RunEngine.IdempotencyKey(run.Id, step.Id), DurationLimits.ActionTimeout(step, RunEngine.DefaultActionTimeout), ct);
             result = new RecordStepResult(step.Id, message.Attempt, true, output, null, false);
         }
         catch (ConnectorException ex)

@@ -20,7 +20,15 @@ public sealed record WakeRunStep(Guid RunId, string StepId, int Attempt);
 
 public sealed record ExpireRunApproval(Guid RunId, Guid ApprovalId);
 
-public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson);
+/// <summary>
+/// <see cref="HandStarter"/>: who started the root run by hand; <see cref="NoHandStarter"/> when nobody did, null in
+/// messages sent before it existed (the parent run is read then).
+/// </summary>
+public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, Guid ChildRunId, string PlaybookId, Guid? IncidentId, string VarsJson,
+    string? HandStarter = null)
+{
+    public const string NoHandStarter = "";
+}
 
 public sealed record ChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, string VarsJson);
 

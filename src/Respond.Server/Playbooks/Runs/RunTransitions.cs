@@ -56,6 +56,22 @@ public sealed class RunTransitions(
     /// </summary>
     public async Task<PlaybookRun?> StartAsync(PublishedPlaybook playbook, StartRun command, string actor, CancellationToken ct)
     {
+        try
+        {
+            return await TryStartAsync(playbook, command, actor, ct);
+        }
+        catch (Exception ex) when (IsFault(ex))
+        {
+            logger.LogError(ex, "Start of run {RunId} of playbook {PlaybookId} v{Version} faulted; the run is recorded as failed",
+                command.RunId, playbook.Id, playbook.Version);
+            var context = new RunContext(null, null, actor, clock.GetUtcNow());
+            var failed = RunEngine.StartFaulted(playbook.Id, playbook.Definition.Name, command, FaultMessage(ex), context);
+            return await WriteFaultAsync(command.RunId, command.IncidentId, failed, startsStream: true, ct);
+        }
+    }
+
+    private async Task<PlaybookRun?> TryStartAsync(PublishedPlaybook playbook, StartRun command, string actor, CancellationToken ct)
+    {
         var fenceIncident = false;
         for (var race = 1; ; race++)
         {
@@ -211,6 +227,21 @@ public sealed class RunTransitions(
     /// </summary>
     public async Task<PlaybookRun> ApplyAsync(RunWrite read, RunCommand command, string? actor, CancellationToken ct)
     {
+        try
+        {
+            return await DecideAndCommitAsync(read, command, actor, ct);
+        }
+        catch (Exception ex) when (IsFault(ex) && read.Run is { } faulted)
+        {
+            // Not a lost race, nor the database away (those throw, and the message is tried again): a fault that
+            // would recur on every redelivery, repeating the call before it. The run fails instead, in its own transaction.
+            logger.LogError(ex, "Run {RunId}: {Command} faulted; the run is failed", read.RunId, command.GetType().Name);
+            return await FailOnFaultAsync(faulted.Id, command, FaultMessage(ex), actor, ct);
+        }
+    }
+
+    private async Task<PlaybookRun> DecideAndCommitAsync(RunWrite read, RunCommand command, string? actor, CancellationToken ct)
+    {
         var write = read;
         var fenceIncident = false;
         try
@@ -278,6 +309,68 @@ public sealed class RunTransitions(
         return decision.State!;
     }
 
+    private async Task<PlaybookRun> FailOnFaultAsync(Guid runId, RunCommand command, string error, string? actor, CancellationToken ct)
+    {
+        for (var race = 1; ; race++)
+        {
+            await using var write = await OpenAsync(runId, ct);
+            var run = write.Run ?? throw new RunNotFoundException(runId);
+            var decision = RunEngine.Fault(run, command, error,
+                new RunContext(null, null, actor ?? AutomatedActor(run.PlaybookId), clock.GetUtcNow()));
+            if (decision.Events.Count == 0)
+            {
+                return run;
+            }
+
+            write.Stream.AppendMany(decision.Events);
+            await EnqueueAsync(write.Bus, run.Id, run.IncidentId, decision.Work);
+            try
+            {
+                await write.Session.SaveChangesAsync(ct);
+                return decision.State!;
+            }
+            catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
+            {
+                logger.LogDebug("Run {RunId} changed while recording its fault; recording it again", runId);
+            }
+        }
+    }
+
+    private async Task<PlaybookRun?> WriteFaultAsync(Guid runId, Guid? incidentId, RunDecision decision, bool startsStream, CancellationToken ct)
+    {
+        var bus = new MessageContext(wolverine);
+        await using var session = sessions.OpenSession(bus);
+        if (startsStream)
+        {
+            session.Events.StartStream<PlaybookRun>(runId, decision.Events);
+        }
+
+        await EnqueueAsync(bus, runId, incidentId, decision.Work);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return decision.State;
+        }
+        catch (Exception ex) when (IsLostRace(ex))
+        {
+            return null; // The run exists after all (a concurrent start): nothing to record.
+        }
+    }
+
+    /// <summary>
+    /// A fault that trying again will not cure: not the engine's refusals (answered to the caller), not a lost
+    /// race, not PostgreSQL being unreachable, not a cancellation.
+    /// </summary>
+    internal static bool IsFault(Exception ex) => ex is not (OperationCanceledException or RunConflictException or ApprovalForbiddenException
+        or RunNotFoundException or IncidentChangeDeferred)
+        && !IsLostRace(ex) && !Storage.StorageFailures.IsUnavailable(ex);
+
+    private static string FaultMessage(Exception ex)
+    {
+        var reason = $"The run stopped on an internal error ({ex.GetType().Name}: {ex.Message})";
+        return reason.Length > 500 ? reason[..500] + "…" : reason;
+    }
+
     /// <summary>Who the timeline names when a playbook, not a person, acted.</summary>
     public static string AutomatedActor(string playbookId) => $"playbook:{playbookId}";
 
@@ -297,7 +390,8 @@ public sealed class RunTransitions(
                     await bus.ScheduleAsync(new ExpireRunApproval(runId, e.ApprovalId), e.At);
                     break;
                 case StartChildRun c:
-                    await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString()));
+                    await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString(),
+                        c.HandStarter ?? StartChildPlaybook.NoHandStarter));
                     break;
                 case CancelChildRun c:
                     await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));

@@ -16,21 +16,6 @@ public sealed record TriggeredStart(PublishedPlaybook Playbook, StartRun Command
 /// </summary>
 public sealed class TriggerMatcher(IPlaybookCatalog catalog, IExpressionEvaluator expressions, ILogger<TriggerMatcher> logger)
 {
-    public IReadOnlyList<TriggeredStart> Match(IReadOnlyList<PublishedPlaybook> playbooks, EvaluateTriggers signal, Incident incident,
-        JsonNode? incidentJson)
-    {
-        var starts = new List<TriggeredStart>(playbooks.Count);
-        foreach (var playbook in playbooks.Where(signal.Includes))
-        {
-            if (MatchOne(playbook, signal, incident, incidentJson) is { } start)
-            {
-                starts.Add(start);
-            }
-        }
-
-        return starts;
-    }
-
     /// <summary>The start of <paramref name="playbook"/> for the signal, or null when its <c>when</c> does not hold.</summary>
     public TriggeredStart? MatchOne(PublishedPlaybook playbook, EvaluateTriggers signal, Incident incident, JsonNode? incidentJson)
     {

@@ -50,6 +50,23 @@ public class PlaybookValidatorTests
         Assert.Equal("input: ip is required.", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "id": "a", "type": "delay", "duration": "P9000Y", "next": "done" }""", "duration 'P9000Y' is longer than the limit of 366 days")]
+    [InlineData("""{ "id": "a", "type": "delay", "duration": "PT0S", "next": "done" }""", "duration 'PT0S' is zero")]
+    [InlineData("""{ "id": "a", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "P367D", "next": "done" }""",
+        "timeout 'P367D' is longer than the limit of 366 days")]
+    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" }, "timeout": "PT11M", "next": "done" }""",
+        "timeout 'PT11M' is longer than the limit of 10 minutes")]
+    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" }, "retry": { "maxAttempts": 2, "delay": "P9000Y" }, "next": "done" }""",
+        "retry.delay 'P9000Y' is longer than the limit of 1 day")]
+    [InlineData("""{ "id": "a", "type": "playbook", "playbook": "other", "timeout": "P9000Y", "next": "done" }""",
+        "timeout 'P9000Y' is longer than the limit of 366 days")]
+    public void A_duration_off_the_calendar_or_zero_is_refused_naming_its_step(string step, string expected)
+    {
+        var error = Single(Errors(step, End), "a");
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Next_to_a_missing_step_names_the_step_that_points_there()
     {

@@ -93,6 +93,18 @@ public sealed class ApprovalDecisionTests
     }
 
     [Fact]
+    public void Four_eyes_holds_on_a_run_started_before_the_hand_starter_was_recorded()
+    {
+        // An event written by an older version: no HandStarter, so the run's own starter by hand counts.
+        var started = new PlaybookRunStarted(Guid.NewGuid(), "p", 1, "p", null, "manual", "manual:1", true, null, null, [], "bob",
+            DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("bob", PlaybookRun.Evolve(null, started)!.HandStarter);
+        Assert.Null(PlaybookRun.Evolve(null, started with { StartedByHand = false, Actor = "playbook:p" })!.HandStarter);
+        Assert.Equal("bob", PlaybookRun.Evolve(null, started with { StartedByHand = false, Actor = "playbook:p", HandStarter = "bob" })!.HandStarter);
+    }
+
+    [Fact]
     public void A_decided_approval_refuses_every_later_decision()
     {
         var run = Started();

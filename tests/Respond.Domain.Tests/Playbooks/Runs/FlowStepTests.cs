@@ -70,6 +70,39 @@ public sealed class FlowStepTests
     }
 
     [Fact]
+    public void A_delay_until_a_time_past_its_limit_fails_its_step_and_the_run_instead_of_waiting_for_ever()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "wait", "type": "delay", "until": "{{ '9999-12-31T00:00:00Z' }}", "next": "go" },
+              { "id": "go", "type": "action", "connector": "c", "operation": "o" } ] }
+            """);
+
+        run.Start();
+
+        Assert.Equal(RunStatus.Failed, run.Run.Status);
+        Assert.Contains("more than 366 days ahead", run.Run.Step("wait")!.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Work);
+    }
+
+    [Fact]
+    public void Values_rendered_into_an_action_path_are_escaped_as_segments_unless_the_path_is_one_whole_template()
+    {
+        var run = new RunFixture("""
+            { "id": "p", "name": "p", "steps": [
+              { "id": "one", "type": "action", "connector": "c", "operation": "request",
+                "input": { "path": "/devices/{{ vars.device }}/isolate?by={{ vars.who }}", "body": { "note": "{{ vars.device }}/x" } }, "next": "two" },
+              { "id": "two", "type": "action", "connector": "c", "operation": "request", "input": { "path": "{{ vars.path }}" } } ] }
+            """);
+        run.Start(vars: new JsonObject { ["device"] = "x/../../admin#", ["who"] = "a&b=c", ["path"] = "/whole/path?q=1" });
+
+        Assert.Equal("/devices/x%2F..%2F..%2Fadmin%23/isolate?by=a%26b%3Dc", run.LastAction.Input["path"]!.GetValue<string>());
+        Assert.Equal("x/../../admin#/x", run.LastAction.Input["body"]!["note"]!.GetValue<string>());
+        run.Succeed(run.LastAction);
+        Assert.Equal("/whole/path?q=1", run.LastAction.Input["path"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void An_incident_step_changes_the_incident_by_its_own_rules_in_the_same_decision()
     {
         var incident = Incident.Evolve(null, new IncidentOpened(Guid.Parse("00000000-0000-0000-0000-000000000001"), "t",

@@ -32,6 +32,8 @@ public static class LibrarySettings
         ["Respond:Connectors:firewall:Kind"] = "firewall",
         ["Respond:Connectors:firewall:BaseUrl"] = "http://127.0.0.1:9",
         ["Respond:Connectors:firewall:Token"] = "x",
+        ["Respond:Connectors:api:Kind"] = "http",
+        ["Respond:Connectors:api:BaseUrl"] = "http://127.0.0.1:9",
     };
 }
 

@@ -195,6 +195,26 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
     }
 
     [Fact]
+    public async Task A_duration_off_the_calendar_and_a_Metadata_header_are_refused_naming_their_steps()
+    {
+        var playbook = JsonNode.Parse($$"""
+            { "id": "{{NewId("hostile")}}", "name": "Hostile", "trigger": { "on": "manual" }, "steps": [
+              { "id": "probe", "type": "action", "connector": "api", "operation": "request",
+                "input": { "path": "/metadata/instance", "headers": { "metadata": "true" } }, "next": "wait" },
+              { "id": "wait", "type": "delay", "duration": "P9000Y" } ] }
+            """)!;
+
+        var answer = await (await author.PostJsonAsync("/api/playbooks/validate", playbook)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.False(answer["valid"]!.GetValue<bool>());
+        var errors = answer["errors"]!.AsArray();
+        Assert.Contains(errors, e => e!["stepId"]?.GetValue<string>() == "probe"
+            && e["message"]!.GetValue<string>().Contains("may not set 'metadata'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e!["stepId"]?.GetValue<string>() == "wait"
+            && e["message"]!.GetValue<string>().Contains("'P9000Y' is longer than the limit of 366 days", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Missing_users_are_401_and_wrong_roles_403()
     {
         var id = NewId("roles");

@@ -31,6 +31,17 @@ public class PlaybookApp : RespondApp
 
     protected override IDictionary<string, string?> ExtraSettings => Settings(Targets, PlaybookFolder);
 
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // The targets run on loopback: every connector a test configures opts in to it, after all its settings are known.
+        var allowed = LocalTargets.AllowLoopback(ExtraSettings).Where(s => s.Key.Contains(":AllowedNetworks:", StringComparison.Ordinal));
+        foreach (var (key, value) in allowed)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
     public static Dictionary<string, string?> Settings(WireMockServer targets, string playbookFolder)
     {
         var settings = FakeTokenEndpoint.Settings("entra", "entra-id", targets);
@@ -42,7 +53,7 @@ public class PlaybookApp : RespondApp
         settings["Respond:Connectors:firewall:Token"] = FirewallToken;
         settings["Respond:Connectors:internal-api:Kind"] = "http";
         settings["Respond:Connectors:internal-api:BaseUrl"] = targets.Url + "/api";
-        return settings;
+        return LocalTargets.AllowLoopback(settings);
     }
 
     public override async Task InitializeAsync()

@@ -46,6 +46,25 @@ public sealed class RunBehaviourApp : PlaybookApp
               { "id": "child", "type": "playbook", "playbook": "slow-child", "timeout": "PT1S", "next": { "error": "note" } },
               { "id": "note", "type": "incident", "comment": "The child playbook took too long." } ] }
             """),
+        ("ask-child.json", """
+            { "id": "ask-child", "name": "A child that asks", "trigger": { "on": "manual" }, "steps": [
+              { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1H", "next": { "approved": "block" } },
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
+            """),
+        ("ask-through-child.json", """
+            { "id": "ask-through-child", "name": "Asks through a sub-playbook", "trigger": { "on": "manual" }, "steps": [
+              { "id": "child", "type": "playbook", "playbook": "ask-child", "timeout": "PT1H" } ] }
+            """),
+        ("isolate-device.json", """
+            { "id": "isolate-device", "name": "Isolate a device by a value", "trigger": { "on": "manual" }, "steps": [
+              { "id": "isolate", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "POST", "path": "/devices/{{ vars.device }}/isolate" } } ] }
+            """),
+        ("whole-path.json", """
+            { "id": "whole-path", "name": "A path given whole", "trigger": { "on": "manual" }, "steps": [
+              { "id": "call", "type": "action", "connector": "internal-api", "operation": "request",
+                "input": { "method": "POST", "path": "{{ vars.path }}" } } ] }
+            """),
         ("runaway.json", """
             { "id": "runaway", "name": "Runaway expression", "trigger": { "on": "manual" }, "steps": [
               { "id": "spin", "type": "condition", "if": "(() => { while (true) {} })()" } ] }
@@ -130,6 +149,28 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) == "completed", "the approved run to complete");
         Assert.Single(app.RequestsTo("/blocks", "192.0.2.70"));
         Assert.Equal("admin", run["startedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Four_eyes_who_started_the_root_run_by_hand_cannot_approve_a_sub_playbook_step()
+    {
+        var incidentId = await app.AlertAsync("four-eyes-child", "Four eyes child", "Recon", ip: "192.0.2.79");
+        var parentId = await app.StartByHandAsync("admin", incidentId, "ask-through-child");
+        using var viewer = app.As("viewer");
+        var childId = await Poll.UntilAsync(async () =>
+            (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId=ask-child")).JsonAsync(HttpStatusCode.OK))["items"]!
+                .AsArray().FirstOrDefault()?["id"]?.GetValue<Guid>(),
+            id => id is not null, TimeSpan.FromSeconds(15), "the child run");
+        var approvalId = await app.PendingApprovalAsync(childId!.Value);
+
+        using var admin = app.As("admin");
+        var refusal = await (await admin.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("Four eyes", refusal["detail"]!.GetValue<string>());
+
+        using var approver = app.As("approver");
+        Assert.Equal(HttpStatusCode.OK, (await approver.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+        await app.RunAsync(parentId, r => PlaybookApp.Status(r) == "completed", "the parent run to complete");
+        Assert.Single(app.RequestsTo("/blocks", "192.0.2.79"));
     }
 
     [Fact]
@@ -231,6 +272,64 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         Assert.DoesNotContain(app.Targets.LogEntries, e => e.RequestMessage.Path.Contains("meta-data", StringComparison.Ordinal)
             || e.RequestMessage.Path.Contains("admin", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("x/../../admin#", "/api/devices/x%2F..%2F..%2Fadmin%23/isolate")]
+    // The target's server (Kestrel) shows '=' and '&' unescaped: legal inside a path segment, and no query.
+    [InlineData("x?role=admin&all=1", "/api/devices/x%3Frole=admin&all=1/isolate")]
+    [InlineData("50%/..", "/api/devices/50%25%2F../isolate")]
+    public async Task A_value_rendered_into_a_path_stays_one_segment(string device, string expectedPath)
+    {
+        var incidentId = await app.AlertAsync($"segment-{expectedPath.GetHashCode()}", "Segment", "Recon", ip: "192.0.2.80");
+
+        var runId = await StartWithVarsAsync(incidentId, "isolate-device", new { device });
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end");
+
+        Assert.Equal("completed", PlaybookApp.Status(run));
+        var sent = Assert.Single(app.Targets.LogEntries, e => RawPath(e) == expectedPath);
+        Assert.Equal("POST", sent.RequestMessage.Method);
+        Assert.True(string.IsNullOrEmpty(sent.RequestMessage.RawQuery), sent.RequestMessage.RawQuery);
+        Assert.Equal(["api", "devices", device, "isolate"], RawPath(sent).Trim('/').Split('/').Select(Uri.UnescapeDataString));
+        Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin" || (e.RequestMessage.RawQuery ?? "").Contains("admin"));
+    }
+
+    [Fact]
+    public async Task A_value_that_is_a_dot_segment_fails_its_step_and_nothing_is_sent()
+    {
+        var incidentId = await app.AlertAsync("dot-segment", "Dot segment", "Recon", ip: "192.0.2.81");
+        var before = app.Targets.LogEntries.Count(e => RawPath(e).Contains("isolate", StringComparison.Ordinal));
+
+        var runId = await StartWithVarsAsync(incidentId, "isolate-device", new { device = ".." });
+        var run = await app.RunAsync(runId, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end");
+
+        Assert.Equal("failed", PlaybookApp.Status(run));
+        Assert.Contains("dot segment", PlaybookApp.Step(run, "isolate")["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, app.Targets.LogEntries.Count(e => RawPath(e).Contains("isolate", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_path_given_whole_by_one_template_is_sent_as_is_when_it_stays_under_BaseUrl()
+    {
+        var incidentId = await app.AlertAsync("whole-path", "Whole path", "Recon", ip: "192.0.2.82");
+
+        var good = await StartWithVarsAsync(incidentId, "whole-path", new { path = "/devices/7/isolate?full=true" });
+        var bad = await StartWithVarsAsync(incidentId, "whole-path", new { path = "../../admin" });
+
+        Assert.Equal("completed", PlaybookApp.Status(await app.RunAsync(good, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
+        Assert.Equal("failed", PlaybookApp.Status(await app.RunAsync(bad, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
+        Assert.Contains(app.Targets.LogEntries, e => RawPath(e) == "/api/devices/7/isolate" && e.RequestMessage.RawQuery?.TrimStart('?') == "full=true");
+        Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin");
+    }
+
+    private async Task<Guid> StartWithVarsAsync(Guid incidentId, string playbookId, object vars)
+    {
+        using var client = app.As("responder");
+        var run = await (await client.PostAsJsonAsync($"/api/incidents/{incidentId}/runs", new { playbookId, vars })).JsonAsync(HttpStatusCode.Created);
+        return run["id"]!.GetValue<Guid>();
+    }
+
+    // The path as it came over the wire, still escaped.
+    private static string RawPath(WireMock.Logging.ILogEntry entry) => new Uri(entry.RequestMessage.Url).AbsolutePath;
 
     [Fact]
     public async Task A_cancelled_run_stops_and_its_approval_closes()
