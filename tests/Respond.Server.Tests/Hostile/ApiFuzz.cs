@@ -54,7 +54,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
 
     private static readonly string[] Callers = ["admin", "admin", "admin", "responder", "author", "approver", "viewer", "norole"];
 
-    private static readonly string[] Names = ["fuzz-book", "fuzz-book", "Fuzz Book", "a", "%2e%2e", "x%00y", "..", new string('n', 300)];
+    private static readonly string[] Names = ["fuzz-book", "fuzz-book", "Fuzz Book", "a", "%2e%2e", "x%0Ay", "..", new string('n', 300)];
 
     public FuzzRequest Next()
     {
@@ -103,7 +103,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
     {
         < 6 when incidents.Count > 0 => incidents[random.Next(incidents.Count)].ToString(),
         < 8 => Guid.NewGuid().ToString(),
-        8 => HostileValues.Pick(random, ["0", "%00", "..", "not-a-guid", "{" + Guid.Empty + "}", new string('9', 500)]),
+        8 => HostileValues.Pick(random, ["0", "%0A", "..", "not-a-guid", "{" + Guid.Empty + "}", new string('9', 500)]),
         _ => Guid.Empty.ToString(),
     };
 

@@ -23,7 +23,8 @@ public sealed class WebhookFuzz(Random random)
 
     private static readonly string[] SourceTricks =
     [
-        "nope", "GENERIC", "generic%2F..", "%2e%2e", "gen%00eric", "generic%20", "%252e%252e", new string('s', 3000), "tight%00",
+        // A NUL in the path is refused by Kestrel before the app, closing the connection mid-upload: the raw requests try it.
+        "nope", "GENERIC", "generic%2F..", "%2e%2e", "generic%20", "%252e%252e", new string('s', 3000), "gen%0Aeric",
     ];
 
     public FuzzRequest Next()

@@ -163,7 +163,7 @@ public static partial class SchemaErrors
             if (match.Success)
             {
                 var index = int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture);
-                var id = (document["steps"] as JArray)?.ElementAtOrDefault(index)?["id"];
+                var id = ((document["steps"] as JArray)?.ElementAtOrDefault(index) as JObject)?["id"];
                 if (id?.Type == JTokenType.String && id.Value<string>() is { Length: > 0 } found)
                 {
                     stepId = found;

@@ -214,6 +214,20 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
             && e["message"]!.GetValue<string>().Contains("'P9000Y' is longer than the limit of 366 days", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("[\"a step as text\"]")]
+    [InlineData("[1, null, []]")]
+    public async Task Steps_that_are_not_objects_are_listed_as_errors_not_a_500(string steps)
+    {
+        // Found by the fuzz suite: naming the step of a schema error read an "id" from a step that was a string.
+        var playbook = JsonNode.Parse($$"""{ "id": "{{NewId("shapeless")}}", "name": "x", "trigger": { "on": "manual" }, "steps": {{steps}} }""");
+
+        var answer = await (await author.PostJsonAsync("/api/playbooks/validate", playbook)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.False(answer["valid"]!.GetValue<bool>());
+        Assert.NotEmpty(answer["errors"]!.AsArray());
+    }
+
     [Fact]
     public async Task Missing_users_are_401_and_wrong_roles_403()
     {
