@@ -33,6 +33,7 @@ public static class AuthSetup
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<FailedAttempts>();
         services.AddSingleton<ActorProfiles>();
+        SharedKeyRing.Add(services);
         var alwaysSecure = config.GetValue("Respond:Http:SecureCookies", false);
         var authority = config["Respond:Auth:Authority"];
         var jwtEnabled = !string.IsNullOrWhiteSpace(authority);

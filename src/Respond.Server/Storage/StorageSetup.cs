@@ -103,6 +103,7 @@ public static class StorageSetup
         options.Schema.For<PlaybookRun>().Duplicate(x => x.IncidentId!).Duplicate(x => x.StartedAt).Duplicate(x => x.Status);
         options.Schema.For<Auth.SessionRecord>();
         options.Schema.For<Auth.ActorProfile>();
+        options.Schema.For<Auth.DataProtectionKey>();
         PlaybookLibrarySetup.ConfigureStorage(options);
         return options;
     }

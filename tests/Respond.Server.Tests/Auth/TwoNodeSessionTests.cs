@@ -4,15 +4,20 @@ using Respond.Server.Tests.Infrastructure;
 
 namespace Respond.Server.Tests.Auth;
 
-/// <summary>Two server processes on one database: signing out on one ends the session on the other at once.</summary>
+/// <summary>
+/// Two server processes on one database, each with its own home folder as on two machines: a cookie one issued
+/// works on the other, and signing out on one ends the session on the other at once.
+/// </summary>
 public sealed class TwoNodeSessionTests
 {
     [Fact]
     public async Task Sign_out_on_one_node_ends_the_session_on_the_other()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("twonode-session");
-        await using var a = await ServerProcess.StartAsync(connectionString);
-        await using var b = await ServerProcess.StartAsync(connectionString);
+        using var homeA = new TempHome();
+        using var homeB = new TempHome();
+        await using var a = await ServerProcess.StartAsync(connectionString, homeA.Settings);
+        await using var b = await ServerProcess.StartAsync(connectionString, homeB.Settings);
 
         using var signIn = a.Client();
         var response = await signIn.PostAsJsonAsync("/api/session", new { apiKey = TestUsers.ViewerKey });
@@ -31,4 +36,14 @@ public sealed class TwoNodeSessionTests
 
         await (await onB.GetAsync("/api/session")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
+}
+
+/// <summary>A home folder of its own, where ASP.NET would otherwise keep a machine's cookie keys.</summary>
+internal sealed class TempHome : IDisposable
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("respond-home-");
+
+    public Dictionary<string, string?> Settings => new() { ["HOME"] = folder.FullName };
+
+    public void Dispose() => folder.Delete(recursive: true);
 }
