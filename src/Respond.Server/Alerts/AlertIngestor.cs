@@ -19,12 +19,16 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
 {
     private const int MaxAttempts = 12;
 
+    // A connection another alert's fault left out of step can be lent again before the pool is cleared, and a
+    // neighbour may then read that fault as its own: a few fresh tries tell the two apart.
+    private const int MaxFaults = 3;
+
     public async Task<IngestedAlert> IngestAsync(NormalizedAlert alert, CancellationToken cancellationToken)
     {
         var alertId = AlertIntake.AlertIdFor(alert.Source, alert.DedupKey);
         var slotId = CorrelationSlot.IdFor(alert.Source, alert.CorrelationKey);
 
-        var faulted = false;
+        var faults = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -36,13 +40,12 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
                 logger.LogDebug("Alert {AlertId} lost a race (attempt {Attempt}); retrying", alertId, attempt);
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
-            catch (Exception ex) when (!IsLostRace(ex) && !faulted && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!IsLostRace(ex) && ++faults <= MaxFaults && !cancellationToken.IsCancellationRequested)
             {
-                // Maybe a connection another alert's fault left broken: discard the pool's and try once more.
-                // An alert that fails in storage by itself fails again, alone.
-                faulted = true;
-                logger.LogWarning("Alert {AlertId} failed in storage ({Reason}); retrying once on a fresh connection", alertId,
-                    ex.GetBaseException().Message);
+                // Maybe a connection another alert's fault left broken: discard the pool's and try again.
+                // An alert that fails in storage by itself fails every time, alone.
+                logger.LogWarning("Alert {AlertId} failed in storage ({Reason}); retrying on a fresh connection ({Fault} of {MaxFaults})",
+                    alertId, ex.GetBaseException().Message, faults, MaxFaults);
                 sessions.DiscardPooledConnections();
             }
         }

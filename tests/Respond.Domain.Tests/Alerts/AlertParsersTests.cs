@@ -19,14 +19,15 @@ public class AlertParsersTests
     [InlineData(" Alertmanager ", typeof(AlertmanagerParser))]
     public void Create_gives_the_kind_s_parser(string kind, Type expected)
     {
-        Assert.IsType(expected, AlertParsers.Create(kind));
+        Assert.IsType(expected, Assert.IsType<UnicodeGuardedParser>(AlertParsers.Create(kind)).Inner);
     }
 
     [Fact]
     public void Generic_needs_a_mapping()
     {
         Assert.Throws<ArgumentException>(() => AlertParsers.Create("generic"));
-        Assert.IsType<GenericParser>(AlertParsers.Create("generic", new GenericMapping { Title = "$.t", Fingerprint = "$.f" }));
+        var parser = AlertParsers.Create("generic", new GenericMapping { Title = "$.t", Fingerprint = "$.f" });
+        Assert.IsType<GenericParser>(Assert.IsType<UnicodeGuardedParser>(parser).Inner);
     }
 
     [Theory]

@@ -8,13 +8,16 @@ namespace Respond.Domain.Alerts.Formats;
 /// cleans or refuses such bodies before parsing; this guard keeps the parsers' promise on their own: a body they
 /// cannot read as text is a format error.
 /// </summary>
-internal sealed class UnicodeGuardedParser(IAlertParser inner) : IAlertParser
+public sealed class UnicodeGuardedParser(IAlertParser inner) : IAlertParser
 {
+    /// <summary>The kind's own parser.</summary>
+    public IAlertParser Inner { get; } = inner;
+
     public IReadOnlyList<NormalizedAlert> Parse(string source, JsonElement body)
     {
         try
         {
-            return inner.Parse(source, body);
+            return Inner.Parse(source, body);
         }
         catch (InvalidOperationException) when (!IsReadableText(body))
         {
