@@ -2,7 +2,6 @@ using Marten;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
-using Respond.Server.Incidents;
 using Respond.Server.Playbooks.Runs;
 
 namespace Respond.Server.Approvals;
@@ -29,7 +28,7 @@ public static class DecideApprovalEndpoints
     private static async Task<IResult> DecideAsync(Guid approvalId, bool approve, HttpContext context, IQuerySession query,
         RunTransitions transitions, CancellationToken ct)
     {
-        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
+        var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
         if (error is not null)
         {
             return error;
@@ -45,7 +44,7 @@ public static class DecideApprovalEndpoints
         }
 
         var roles = Roles.All.Where(context.User.IsInRole).ToHashSet();
-        var command = new DecideApproval(approvalId, approve, CancelRunEndpoint.Trimmed(body?.Comment), roles);
+        var command = new DecideApproval(approvalId, approve, CommandBodies.Trimmed(body?.Comment), roles);
         var (run, refusal) = await RunCommandEndpoints.TryApplyAsync(runId, command, context, transitions, ct);
         return run is null ? refusal! : Results.Ok(ApprovalView.Of(run, run.Approval(approvalId)!));
     }

@@ -1,6 +1,7 @@
 using Marten;
 using Respond.Domain.Incidents;
 using Respond.Server.Auth;
+using Respond.Server.Hosting;
 
 namespace Respond.Server.Incidents;
 

@@ -18,49 +18,6 @@ public sealed record CommandAnswer(Guid Id, long Version);
 /// </summary>
 public static class IncidentCommands
 {
-    public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
-
-    /// <summary>
-    /// Reads an optional JSON body: none, empty or <c>{}</c> all mean "nothing needed". Any other body is JSON
-    /// (415), at most <see cref="RequestBodies.MaxBytes"/> (413), and of the command's shape (400).
-    /// </summary>
-    public static async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken ct)
-        where TBody : class
-    {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
-        {
-            return (null, null);
-        }
-
-        if (request.ContentLength > RequestBodies.MaxBytes
-            || await RequestBodies.ReadCappedAsync(request.Body, RequestBodies.MaxBytes, ct) is not { } bytes)
-        {
-            return (null, Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",
-                $"A command body may be at most {RequestBodies.MaxBytes} bytes."));
-        }
-
-        if (bytes.Length == 0)
-        {
-            return (null, null);
-        }
-
-        if (!RequestBodies.IsJson(request.ContentType))
-        {
-            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.",
-                "Send Content-Type: application/json."));
-        }
-
-        try
-        {
-            RequestBodies.ReplaceUnstorableEscapes(bytes);
-            return (JsonSerializer.Deserialize<TBody>(bytes, JsonConventions.Api), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Problems.BadRequest($"The body is not valid JSON for this command: {ex.Message}"));
-        }
-    }
-
     public static async Task<IResult> RunAsync<TBody>(
         Guid id,
         HttpContext context,
@@ -69,7 +26,7 @@ public static class IncidentCommands
         CancellationToken ct)
         where TBody : class
     {
-        var (body, error) = await ReadBodyAsync<TBody>(context.Request, ct);
+        var (body, error) = await CommandBodies.ReadAsync<TBody>(context.Request, ct);
         return error ?? await RunAsync(id, context.Request, session, incident => decide(incident, body), ct);
     }
 

@@ -14,7 +14,7 @@ public static class OpenIncidentByHand
     public static void Map(RouteGroupBuilder group) => group.MapPost("/", async (
         HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
     {
-        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
+        var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
         if (error is not null)
         {
             return error;

@@ -1,6 +1,6 @@
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
-using Respond.Server.Incidents;
+using Respond.Server.Hosting;
 using Respond.Server.Playbooks.Library;
 
 namespace Respond.Server.Playbooks.Runs;
@@ -13,9 +13,8 @@ public static class CancelRunEndpoint
     public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/cancel", async (
         Guid id, HttpContext context, RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct) =>
     {
-        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
-        return error ?? await RunCommandEndpoints.ApplyAsync(id, new CancelRun(Trimmed(body?.Reason)), context, transitions, catalog, ct);
+        var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
+        return error ?? await RunCommandEndpoints.ApplyAsync(id, new CancelRun(CommandBodies.Trimmed(body?.Reason)), context, transitions, catalog, ct);
     }).RequireAuthorization(Roles.Responder).Produces<RunView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
-    internal static string? Trimmed(string? text) => text?.Trim() is { Length: > 0 } t ? (t.Length > 2000 ? t[..2000] : t) : null;
 }

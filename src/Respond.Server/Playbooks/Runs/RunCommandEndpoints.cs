@@ -1,7 +1,6 @@
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
-using Respond.Server.Incidents;
 using Respond.Server.Playbooks.Library;
 
 namespace Respond.Server.Playbooks.Runs;

@@ -5,7 +5,6 @@ using Respond.Domain.Playbooks.Definitions;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
-using Respond.Server.Incidents;
 using Respond.Server.Playbooks.Library;
 
 namespace Respond.Server.Playbooks.Runs;
@@ -21,7 +20,7 @@ public static class StartRunByHand
     public static void Map(WebApplication app) => app.MapPost("/api/incidents/{id:guid}/runs", async (
         Guid id, HttpContext context, IQuerySession query, IPlaybookCatalog catalog, RunTransitions transitions, CancellationToken ct) =>
     {
-        var (body, error) = await IncidentCommands.ReadBodyAsync<Body>(context.Request, ct);
+        var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
         if (error is not null)
         {
             return error;
