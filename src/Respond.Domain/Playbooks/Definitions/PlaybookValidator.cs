@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Respond.Domain.Common;
+using Respond.Domain.Incidents;
 using Respond.Domain.Playbooks.Expressions;
 
 namespace Respond.Domain.Playbooks.Definitions;
@@ -15,7 +16,7 @@ public sealed partial class PlaybookValidator(IExpressionEvaluator expressions, 
     public const int MaxAttempts = 20;
 
     private static readonly string[] IncidentStatuses = ["acknowledged", "contained", "recovered", "closed"];
-    private static readonly string[] Classifications = ["true-positive", "benign-positive", "false-positive", "undetermined"];
+    private static readonly IReadOnlyList<string> Classifications = ContractWords.All<Classification>();
 
     /// <summary>The error for a connector name nobody configured: a site's set-up, not a fault of the playbook.</summary>
     public static string MissingConnector(string connector) => $"No connector '{connector}' is configured.";

@@ -98,12 +98,7 @@ public static class IncidentStep
         _ => throw new InvalidCommandException($"A playbook cannot set the status '{status}'."),
     };
 
-    private static Classification ParseClassification(string? text) => text switch
-    {
-        "true-positive" => Classification.TruePositive,
-        "benign-positive" => Classification.BenignPositive,
-        "false-positive" => Classification.FalsePositive,
-        "undetermined" => Classification.Undetermined,
-        _ => throw new InvalidCommandException("Closing needs a classification."),
-    };
+    private static Classification ParseClassification(string? text) => ContractWords.TryParse<Classification>(text, out var classification)
+        ? classification
+        : throw new InvalidCommandException("Closing needs a classification.");
 }
