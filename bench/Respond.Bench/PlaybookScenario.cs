@@ -53,7 +53,8 @@ internal static class PlaybookScenario
         var cancellationToken = context.Cancellation;
         var total = Stopwatch.StartNew();
         Console.WriteLine(
-            $"Respond playbook benchmark: {options.WarmUp} warm-up alerts at {WarmUpSpeedUp * options.Rate}/s, latency at {options.Rate} alerts/s for {options.Seconds} s, "
+            $"Respond playbook benchmark: {options.WarmUp} warm-up alerts at {WarmUpSpeedUp * options.Rate}/s, latency at {options.Rate} " +
+                $"alerts/s for {options.Seconds} s, "
             + $"throughput with {options.Concurrency} senders for {options.Seconds} s, {Environment.ProcessorCount} cores");
 
         // The playbooks go in a folder of their own (deleted at the end); the server's log stays for reading.
@@ -152,7 +153,8 @@ internal static class PlaybookScenario
     {
         var ip = IpOf(firstOctet, n);
         var json = string.Create(Culture,
-            $$"""{"id":"bench-{{runId}}-{{firstOctet}}-{{n}}","title":"Bench {{category(n)}} {{ip}}","severity":"high","category":"{{category(n)}}","entities":[{"ip":"{{ip}}"}]}""");
+            $$"""{"id":"bench-{{runId}}-{{firstOctet}}-{{n}}","title":"Bench {{category(n)}} """ +
+            $$"""{{ip}}","severity":"high","category":"{{category(n)}}","entities":[{"ip":"{{ip}}"}]}""");
         return Encoding.UTF8.GetBytes(json);
     };
 
@@ -197,8 +199,10 @@ internal static class PlaybookScenario
             if (warmUp.Blocked == 0)
             {
                 Console.WriteLine();
-                Console.WriteLine($"The engine ran no playbook: none of the {warmUp.Accepted} warm-up alerts produced a block within {WarmUpLimit.TotalSeconds:0} s.");
-                Console.WriteLine($"Check that the server loads playbook files from Respond:Playbooks:Path and starts runs; its log: {_server.LogLines} lines.");
+                Console.WriteLine($"The engine ran no playbook: none of the {warmUp.Accepted} warm-up alerts produced a block within " +
+                    $"{WarmUpLimit.TotalSeconds:0} s.");
+                Console.WriteLine($"Check that the server loads playbook files from Respond:Playbooks:Path and starts runs; its log: " +
+                    $"{_server.LogLines} lines.");
                 _server.WriteLogSummary(_options.ServerLogLevel);
                 return 1;
             }
@@ -220,14 +224,21 @@ internal static class PlaybookScenario
             Console.WriteLine();
             Console.WriteLine($"== Respond playbook benchmark ({Environment.ProcessorCount} cores)");
             Row("warm-up", string.Create(Culture,
-                $"{warmUp.Accepted} alerts; {warmUp.Blocked} blocked, {warmUp.Notified} of {warmUp.ThreeStepRuns} notified, {(warmUp.Took is { } took ? $"done {took.TotalSeconds:0.0} s after the last answer" : $"not all done within {WarmUpLimit.TotalSeconds:0} s")}"));
+                $"{warmUp.Accepted} alerts; {warmUp.Blocked} blocked, {warmUp.Notified} of {warmUp.ThreeStepRuns} notified, " +
+                $"{(warmUp.Took is { } took
+                    ? $"done {took.TotalSeconds:0.0} s after the last answer"
+                    : $"not all done within {WarmUpLimit.TotalSeconds:0} s")}"));
             Row("settle (server CPU under 0.15 cores)", settled is { } quiet
                 ? string.Create(Culture, $"after {quiet.TotalSeconds:0} s")
                 : string.Create(Culture, $"not within {SettleLimit.TotalSeconds:0} s: the latency phase shares the cores with it"));
             Row($"idle ({IdleTime.TotalSeconds:0} s), cores busy", idle is null ? "n/a" : string.Create(Culture,
-                $"server {idle.Server / IdleTime.TotalSeconds:0.00}, PostgreSQL {(double.IsNaN(idle.PostgreSql) ? "n/a" : (idle.PostgreSql / IdleTime.TotalSeconds).ToString("0.00", Culture))}, others {idle.Others / IdleTime.TotalSeconds:0.00}"));
-            Console.WriteLine($"-- latency: {FirstActionPlaybook} (condition, block-ip), open loop at {_options.Rate} alerts/s for {_options.Seconds} s");
-            Row("alerts sent / accepted", $"{latency.Load.Accepted + latency.Load.ErrorCount} / {latency.Load.Accepted}  ({latency.Load.ErrorCount} errors)");
+                $"server {idle.Server / IdleTime.TotalSeconds:0.00}, PostgreSQL " +
+                $"{(double.IsNaN(idle.PostgreSql) ? "n/a" : (idle.PostgreSql / IdleTime.TotalSeconds).ToString("0.00", Culture))}, " +
+                $"others {idle.Others / IdleTime.TotalSeconds:0.00}"));
+            Console.WriteLine($"-- latency: {FirstActionPlaybook} (condition, block-ip), open loop at {_options.Rate} alerts/s for " +
+                $"{_options.Seconds} s");
+            Row("alerts sent / accepted",
+                $"{latency.Load.Accepted + latency.Load.ErrorCount} / {latency.Load.Accepted}  ({latency.Load.ErrorCount} errors)");
             Row($"alert → block at target ms ({latency.ToBlock.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.ToBlock))}");
             Row($"time to 202 ms ({latency.Load.Latencies.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.Load.Latencies))}");
             Row($"plain 1 KB commit beside it ms ({latency.ProbeCommits.Length})",
@@ -235,18 +246,24 @@ internal static class PlaybookScenario
             Row($"alerts without a block within {BlockDeadline.TotalSeconds:0} s", latency.Missing.ToString(Culture));
             Row($"slower than {SlowMs} ms, by second sent", latency.Slow.Length == 0 ? "none" : latency.Slow);
             Row("CPU ms per run, server / PostgreSQL", CpuPerRun(latency.Cpu, latency.ToBlock.Length) + "  (2 steps and the alert's ingestion)");
-            Console.WriteLine($"-- throughput: {ThreeStepsPlaybook} (condition, block-ip, notify), {_options.Concurrency} senders for {_options.Seconds} s");
+            Console.WriteLine($"-- throughput: {ThreeStepsPlaybook} (condition, block-ip, notify), {_options.Concurrency} senders for " +
+                $"{_options.Seconds} s");
             Row("webhook accept rate", string.Create(Culture,
-                $"{throughput.Load.PerSecond:0} alerts/s  ({throughput.Load.Accepted} in {throughput.Load.Elapsed.TotalSeconds:0.0} s, {throughput.Load.ErrorCount} errors)"));
+                $"{throughput.Load.PerSecond:0} alerts/s  ({throughput.Load.Accepted} in {throughput.Load.Elapsed.TotalSeconds:0.0} s, " +
+                    $"{throughput.Load.ErrorCount} errors)"));
             Row($"runs/s completed (after the first {SteadyAfter.TotalSeconds:0} s)", string.Create(Culture,
-                $"{throughput.RunsPerSecond:0.0}  (per second min/median/max {throughput.PerSecondMin} / {throughput.PerSecondMedian} / {throughput.PerSecondMax})"));
+                $"{throughput.RunsPerSecond:0.0}  (per second min/median/max {throughput.PerSecondMin} / {throughput.PerSecondMedian} / " +
+                    $"{throughput.PerSecondMax})"));
             Row($"steps/s ({StepsPerThroughputRun} per run)", (throughput.RunsPerSecond * StepsPerThroughputRun).ToString("0.0", Culture));
-            Row("backlog when sending stopped", $"{throughput.BacklogAtEnd} runs  (accepted {throughput.Load.Accepted} − notified {throughput.NotifiedAtEnd})");
+            Row("backlog when sending stopped",
+                $"{throughput.BacklogAtEnd} runs  (accepted {throughput.Load.Accepted} − notified {throughput.NotifiedAtEnd})");
             var drain = throughput.Drained is { } drained
                 ? string.Create(Culture, $"drained in {drained.TotalSeconds:0.0} s")
-                : string.Create(Culture, $"not drained after {DrainLimit.TotalSeconds:0} s: {throughput.Load.Accepted - throughput.NotifiedAfterDrain} runs left");
+                : string.Create(Culture,
+                    $"not drained after {DrainLimit.TotalSeconds:0} s: {throughput.Load.Accepted - throughput.NotifiedAfterDrain} runs left");
             Row("drain", string.Create(Culture, $"{drain}  ({throughput.DrainRunsPerSecond:0.0} runs/s with no alerts coming in)"));
-            Row("CPU ms per run, server / PostgreSQL", CpuPerRun(throughput.Cpu, throughput.NotifiedAfterDrain) + "  (3 steps and the alert's ingestion; sending and drain)");
+            Row("CPU ms per run, server / PostgreSQL",
+                CpuPerRun(throughput.Cpu, throughput.NotifiedAfterDrain) + "  (3 steps and the alert's ingestion; sending and drain)");
             Console.WriteLine("-- overall");
             Row("server RSS at the end", string.Create(Culture, $"{rss:0} MB"));
             keys.Write();
@@ -271,7 +288,8 @@ internal static class PlaybookScenario
             }
 
             var postgres = double.IsNaN(cpu.PostgreSql) ? "n/a" : (cpu.PostgreSql * 1000 / runs).ToString("0.00", Culture);
-            return string.Create(Culture, $"{cpu.Server * 1000 / runs:0.00} / {postgres}  (machine {100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy)");
+            return string.Create(Culture,
+                $"{cpu.Server * 1000 / runs:0.00} / {postgres}  (machine {100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy)");
         }
 
         // The file loader publishes at start-up, maybe after /health/ready: wait until the library lists both.
@@ -298,7 +316,8 @@ internal static class PlaybookScenario
                 await Task.Delay(TimeSpan.FromMilliseconds(250), _cancellationToken);
             }
 
-            Console.WriteLine($"warning: GET /api/playbooks did not list both bench playbooks within {PlaybooksLimit.TotalSeconds:0} s (last: {last}); going on.");
+            Console.WriteLine($"warning: GET /api/playbooks did not list both bench playbooks within {PlaybooksLimit.TotalSeconds:0} s (last: " +
+                $"{last}); going on.");
         }
 
         private async Task<WarmUpResult> WarmUpAsync()
@@ -329,7 +348,10 @@ internal static class PlaybookScenario
             var blocked = expectBlock.Count(ip => target.TryGetFirstBlock(ip, out _));
             var notified = expectNotify.Count(ip => target.TryGetFirstNotify(ip, out _));
             Console.WriteLine(string.Create(Culture,
-                $"  runs: {blocked} of {expectBlock.Count} blocked, {notified} of {expectNotify.Count} notified, {(done is { } took ? $"all done {took.TotalSeconds:0.0} s after the last answer" : $"gave up after {WarmUpLimit.TotalSeconds:0} s")}"));
+                $"  runs: {blocked} of {expectBlock.Count} blocked, {notified} of {expectNotify.Count} notified, " +
+                $"{(done is { } took
+                    ? $"all done {took.TotalSeconds:0.0} s after the last answer"
+                    : $"gave up after {WarmUpLimit.TotalSeconds:0} s")}"));
             return new WarmUpResult(result.Accepted, blocked, notified, expectNotify.Count, done);
         }
 
@@ -375,8 +397,10 @@ internal static class PlaybookScenario
 
         private async Task<LatencyResult> LatencyAsync()
         {
-            Console.WriteLine($"latency: {_options.Rate} alerts/s for {_options.Seconds} s ({LatencyCategory}), then up to {BlockDeadline.TotalSeconds:0} s for the last blocks…");
-            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken, AlertBodies(_runId, LatencyOctet, _ => LatencyCategory));
+            Console.WriteLine($"latency: {_options.Rate} alerts/s for {_options.Seconds} s ({LatencyCategory}), then up to " +
+                $"{BlockDeadline.TotalSeconds:0} s for the last blocks…");
+            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken,
+                AlertBodies(_runId, LatencyOctet, _ => LatencyCategory));
             var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             var toAccepted = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             await using var probe = await CommitProbe.StartAsync(stack.Database.ConnectionString, ProbeCommitsPerSecond, _cancellationToken);
@@ -420,7 +444,8 @@ internal static class PlaybookScenario
             }
 
             var percentiles = Percentiles.Of([.. toBlock]);
-            Console.WriteLine($"  alert → block ms: p50 {Ms(percentiles.P50)}, p90 {Ms(percentiles.P90)}, p99 {Ms(percentiles.P99)}, max {Ms(percentiles.Max)}; {missing} without a block within {BlockDeadline.TotalSeconds:0} s");
+            Console.WriteLine($"  alert → block ms: p50 {Ms(percentiles.P50)}, p90 {Ms(percentiles.P90)}, p99 {Ms(percentiles.P99)}, max " +
+                $"{Ms(percentiles.Max)}; {missing} without a block within {BlockDeadline.TotalSeconds:0} s");
             var slow = SlowAlerts(sentAt, toAccepted, phaseStart);
             if (slow.Length > 0)
             {
@@ -443,15 +468,18 @@ internal static class PlaybookScenario
                 .GroupBy(pair => (pair.Value - phaseStart) / Stopwatch.Frequency)
                 .OrderBy(g => g.Key)
                 .Select(g => string.Create(Culture,
-                    $"t={g.Key} s: {g.Count()} (202 after {Percentiles.Milliseconds(g.Max(pair => toAccepted.GetValueOrDefault(pair.Key))):0} ms at most)"))
+                    $"t={g.Key} s: {g.Count()} (202 after {Percentiles.Milliseconds(g.Max(pair => toAccepted.GetValueOrDefault(pair.Key))):0} " +
+                        $"ms at most)"))
                 .ToList();
             return slow.Count <= 8 ? string.Join("; ", slow) : string.Join("; ", slow.Take(8)) + $"; … {slow.Count - 8} more seconds";
         }
 
         private async Task<ThroughputResult> ThroughputAsync()
         {
-            Console.WriteLine($"throughput: {_options.Concurrency} senders for {_options.Seconds} s ({ThroughputCategory}), then up to {DrainLimit.TotalSeconds:0} s for the backlog…");
-            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken, AlertBodies(_runId, ThroughputOctet, _ => ThroughputCategory));
+            Console.WriteLine($"throughput: {_options.Concurrency} senders for {_options.Seconds} s ({ThroughputCategory}), then up to " +
+                $"{DrainLimit.TotalSeconds:0} s for the backlog…");
+            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken,
+                AlertBodies(_runId, ThroughputOctet, _ => ThroughputCategory));
             var cpuBefore = stack.CpuNow();
             var started = Stopwatch.GetTimestamp();
             var result = await load.RunForAsync(_options.Concurrency, TimeSpan.FromSeconds(_options.Seconds), _cancellationToken);
@@ -490,7 +518,8 @@ internal static class PlaybookScenario
             Array.Sort(perSecond);
             var drainSeconds = Stopwatch.GetElapsedTime(stopped, drainEnded).TotalSeconds;
             Console.WriteLine(string.Create(Culture,
-                $"  {(drained is { } took ? $"drained in {took.TotalSeconds:0.0} s" : $"not drained after {DrainLimit.TotalSeconds:0} s")}; {notifiedAfterDrain} of {result.Accepted} runs completed"));
+                $"  {(drained is { } took ? $"drained in {took.TotalSeconds:0.0} s" : $"not drained after {DrainLimit.TotalSeconds:0} s")}; " +
+                    $"{notifiedAfterDrain} of {result.Accepted} runs completed"));
             return new ThroughputResult(
                 result,
                 steadySeconds > 0 ? steady / steadySeconds : double.NaN,

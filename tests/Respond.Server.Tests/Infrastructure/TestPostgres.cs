@@ -153,7 +153,11 @@ public static class TestPostgres
             try
             {
                 NpgsqlConnection.ClearAllPools();
-                using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 5 }.ConnectionString);
+                using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString)
+                {
+                    Pooling = false,
+                    Timeout = 5
+                }.ConnectionString);
                 connection.Open();
                 foreach (var name in Created)
                 {
@@ -301,7 +305,8 @@ public sealed class TestClusterFolder : IDisposable
 
             using var stream = new FileStream(pidFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var reader = new StreamReader(stream);
-            return int.TryParse(reader.ReadLine(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid) && IsPostgres(pid) ? pid : null;
+            return int.TryParse(reader.ReadLine(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid)
+                && IsPostgres(pid) ? pid : null;
         }
         catch (IOException)
         {
@@ -335,7 +340,8 @@ public sealed class TestClusterFolder : IDisposable
         try
         {
             // SIGINT is PostgreSQL's fast shutdown; SIGKILL only if it does not go within the deadline.
-            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            var fastShutdown = new ProcessStartInfo("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false };
+            using (var kill = Process.Start(fastShutdown))
             {
                 kill?.WaitForExit(5000);
             }

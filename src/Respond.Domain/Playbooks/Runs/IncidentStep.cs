@@ -94,7 +94,8 @@ public static class IncidentStep
         "acknowledged" => IncidentDecider.Decide(s, new AcknowledgeIncident(actor, now)),
         "contained" => IncidentDecider.Decide(s, new ContainIncident(c.Summary ?? "Contained by a playbook", true, actor, now)),
         "recovered" => IncidentDecider.Decide(s, new RecoverIncident(c.Summary ?? "Recovered by a playbook", actor, now)),
-        "closed" => IncidentDecider.Decide(s, new CloseIncident(ParseClassification(c.Classification), c.Summary ?? "Closed by a playbook", actor, now)),
+        "closed" => IncidentDecider.Decide(s,
+            new CloseIncident(ParseClassification(c.Classification), c.Summary ?? "Closed by a playbook", actor, now)),
         _ => throw new InvalidCommandException($"A playbook cannot set the status '{status}'."),
     };
 

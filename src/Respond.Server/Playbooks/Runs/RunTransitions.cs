@@ -163,7 +163,8 @@ public sealed class RunTransitions(
         }
     }
 
-    /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when does not hold.</summary>
+    /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when
+    /// does not hold.</summary>
     private bool TryDecideStart(PublishedPlaybook playbook, EvaluateTriggers signal, Incident incident, JsonNode? json, DateTimeOffset now,
         out (TriggeredStart Start, RunDecision Decision)? started)
     {
@@ -397,7 +398,8 @@ public sealed class RunTransitions(
                     await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));
                     break;
                 case NotifyParent n:
-                    await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error, n.Vars.ToJsonString()));
+                    await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error,
+                        n.Vars.ToJsonString()));
                     break;
                 default:
                     throw new InvalidOperationException($"No way to enqueue {item.GetType().Name}.");
