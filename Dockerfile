@@ -2,7 +2,6 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig Respond.sln ./
-COPY eng/ eng/
 COPY src/ src/
 RUN dotnet publish src/Respond.Server -c Release -o /app --nologo
 

@@ -33,10 +33,8 @@ public static class StorageModule
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(new RespondDatabase(connectionString));
 
-        // Solo by default: HotCold's leader election takes a Medallion advisory lock, and the
-        // DistributedLock.Core served here (1.0.9) lacks the type the patched Postgres lock needs
-        // (docs/DIVERGENCES.md). Set HotCold once a compatible Patched.DistributedLock.Core exists.
-        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.Solo);
+        // HotCold: nodes on one database elect one leader (a PostgreSQL advisory lock) to run the async projections.
+        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.HotCold);
         services.AddMarten(_ => ConfigureMarten(connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
