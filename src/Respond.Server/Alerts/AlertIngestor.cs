@@ -119,15 +119,9 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
             }
         }
 
-        session.Insert(new AlertRecord
-        {
-            Id = alertId,
-            IncidentId = decision.IncidentId,
-            Disposition = decision.Disposition,
-            ReceivedAt = now,
-            Alert = alert,
-        });
-        return new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
+        var record = AlertRecord.Of(alertId, decision, alert, now);
+        session.Insert(record);
+        return record.ToAnswer();
     }
 
     internal static bool IsLostRace(Exception ex) => ex switch

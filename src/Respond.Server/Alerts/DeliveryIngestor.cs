@@ -116,15 +116,9 @@ public sealed class DeliveryIngestor(AlertSessions sessions, AlertIngestor singl
                 key.Open = decision.Events.Aggregate(key.Open, Incident.Evolve)! with { Version = (key.Open?.Version ?? 0) + decision.Events.Count };
             }
 
-            session.Insert(new AlertRecord
-            {
-                Id = alertId,
-                IncidentId = decision.IncidentId,
-                Disposition = decision.Disposition,
-                ReceivedAt = now,
-                Alert = alert,
-            });
-            var result = new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
+            var record = AlertRecord.Of(alertId, decision, alert, now);
+            session.Insert(record);
+            var result = record.ToAnswer();
             decided[alertId] = result;
             results.Add(result);
         }
