@@ -138,7 +138,7 @@ public sealed partial class RunEngine
             Succeed(playbook.Step(approval.StepId)!, attempt, Outcome.Expired, null);
         }
 
-        public void ChildFinished(ChildRunFinished c)
+        public void ChildEnded(RecordChildRunEnded c)
         {
             // Only the child of the current attempt counts, and only while the step still waits for it (not for a retry).
             var step = ActiveStep(c.StepId, StepStatus.Waiting, null);

@@ -78,7 +78,10 @@ public sealed partial class RunTransitions
         }
     }
 
-    /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when does not hold.</summary>
+    /// <summary>
+    /// False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the
+    /// trigger's when does not hold.
+    /// </summary>
     private bool TryDecideStart(PublishedPlaybook playbook, EvaluateTriggers signal, Incident incident, JsonNode? json, DateTimeOffset now,
         out (TriggeredStart Start, RunDecision Decision)? started)
     {

@@ -31,8 +31,9 @@ internal static class RunWorkOutbox
                 case CancelChildRun c:
                     await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));
                     break;
-                case NotifyParent n:
-                    await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error, n.Vars.ToJsonString()));
+                case ReportChildRunEnded n:
+                    await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error,
+                        n.Vars.ToJsonString()));
                     break;
                 default:
                     throw new InvalidOperationException($"No way to enqueue {item.GetType().Name}.");
