@@ -34,7 +34,8 @@ internal static partial class PlaybookScenario
                 await Task.Delay(TimeSpan.FromMilliseconds(250), _cancellationToken);
             }
 
-            Console.WriteLine($"warning: GET /api/playbooks did not list both bench playbooks within {PlaybooksLimit.TotalSeconds:0} s (last: {last}); going on.");
+            Console.WriteLine($"warning: GET /api/playbooks did not list both bench playbooks within {PlaybooksLimit.TotalSeconds:0} s "
+                + $"(last: {last}); going on.");
         }
 
         private async Task<WarmUpResult> WarmUpAsync()
@@ -65,7 +66,9 @@ internal static partial class PlaybookScenario
             var blocked = expectBlock.Count(ip => target.TryGetFirstBlock(ip, out _));
             var notified = expectNotify.Count(ip => target.TryGetFirstNotify(ip, out _));
             Console.WriteLine(string.Create(Culture,
-                $"  runs: {blocked} of {expectBlock.Count} blocked, {notified} of {expectNotify.Count} notified, {(done is { } took ? $"all done {took.TotalSeconds:0.0} s after the last answer" : $"gave up after {WarmUpLimit.TotalSeconds:0} s")}"));
+                $"  runs: {blocked} of {expectBlock.Count} blocked, {notified} of {expectNotify.Count} notified, {(done is { } took
+                    ? $"all done {took.TotalSeconds:0.0} s after the last answer"
+                    : $"gave up after {WarmUpLimit.TotalSeconds:0} s")}"));
             return new WarmUpResult(result.Accepted, blocked, notified, expectNotify.Count, done);
         }
 
@@ -111,8 +114,10 @@ internal static partial class PlaybookScenario
 
         private async Task<LatencyResult> LatencyAsync()
         {
-            Console.WriteLine($"latency: {_options.Rate} alerts/s for {_options.Seconds} s ({LatencyCategory}), then up to {BlockDeadline.TotalSeconds:0} s for the last blocks…");
-            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken, AlertBodies(_runId, LatencyOctet, _ => LatencyCategory));
+            Console.WriteLine($"latency: {_options.Rate} alerts/s for {_options.Seconds} s ({LatencyCategory}), "
+                + $"then up to {BlockDeadline.TotalSeconds:0} s for the last blocks…");
+            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken,
+                AlertBodies(_runId, LatencyOctet, _ => LatencyCategory));
             var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             var toAccepted = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             await using var probe = await CommitProbe.StartAsync(stack.Database.ConnectionString, ProbeCommitsPerSecond, _cancellationToken);
@@ -156,7 +161,8 @@ internal static partial class PlaybookScenario
             }
 
             var percentiles = Percentiles.Of([.. toBlock]);
-            Console.WriteLine($"  alert → block ms: p50 {Ms(percentiles.P50)}, p90 {Ms(percentiles.P90)}, p99 {Ms(percentiles.P99)}, max {Ms(percentiles.Max)}; {missing} without a block within {BlockDeadline.TotalSeconds:0} s");
+            Console.WriteLine($"  alert → block ms: p50 {Ms(percentiles.P50)}, p90 {Ms(percentiles.P90)}, p99 {Ms(percentiles.P99)}, "
+                + $"max {Ms(percentiles.Max)}; {missing} without a block within {BlockDeadline.TotalSeconds:0} s");
             var slow = SlowAlerts(sentAt, toAccepted, phaseStart);
             if (slow.Length > 0)
             {
@@ -179,15 +185,18 @@ internal static partial class PlaybookScenario
                 .GroupBy(pair => (pair.Value - phaseStart) / Stopwatch.Frequency)
                 .OrderBy(g => g.Key)
                 .Select(g => string.Create(Culture,
-                    $"t={g.Key} s: {g.Count()} (202 after {Percentiles.Milliseconds(g.Max(pair => toAccepted.GetValueOrDefault(pair.Key))):0} ms at most)"))
+                    $"t={g.Key} s: {g.Count()} (202 after {Percentiles.Milliseconds(
+                        g.Max(pair => toAccepted.GetValueOrDefault(pair.Key))):0} ms at most)"))
                 .ToList();
             return slow.Count <= 8 ? string.Join("; ", slow) : string.Join("; ", slow.Take(8)) + $"; … {slow.Count - 8} more seconds";
         }
 
         private async Task<ThroughputResult> ThroughputAsync()
         {
-            Console.WriteLine($"throughput: {_options.Concurrency} senders for {_options.Seconds} s ({ThroughputCategory}), then up to {DrainLimit.TotalSeconds:0} s for the backlog…");
-            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken, AlertBodies(_runId, ThroughputOctet, _ => ThroughputCategory));
+            Console.WriteLine($"throughput: {_options.Concurrency} senders for {_options.Seconds} s ({ThroughputCategory}), "
+                + $"then up to {DrainLimit.TotalSeconds:0} s for the backlog…");
+            var load = new LoadGenerator(context.Http, _server.BaseAddress, stack.SourceToken,
+                AlertBodies(_runId, ThroughputOctet, _ => ThroughputCategory));
             var cpuBefore = stack.CpuNow();
             var started = Stopwatch.GetTimestamp();
             var result = await load.RunForAsync(_options.Concurrency, TimeSpan.FromSeconds(_options.Seconds), _cancellationToken);
@@ -226,7 +235,8 @@ internal static partial class PlaybookScenario
             Array.Sort(perSecond);
             var drainSeconds = Stopwatch.GetElapsedTime(stopped, drainEnded).TotalSeconds;
             Console.WriteLine(string.Create(Culture,
-                $"  {(drained is { } took ? $"drained in {took.TotalSeconds:0.0} s" : $"not drained after {DrainLimit.TotalSeconds:0} s")}; {notifiedAfterDrain} of {result.Accepted} runs completed"));
+                $"  {(drained is { } took ? $"drained in {took.TotalSeconds:0.0} s" : $"not drained after {DrainLimit.TotalSeconds:0} s")}; "
+                + $"{notifiedAfterDrain} of {result.Accepted} runs completed"));
             return new ThroughputResult(
                 result,
                 steadySeconds > 0 ? steady / steadySeconds : double.NaN,

@@ -23,14 +23,20 @@ internal static partial class PlaybookScenario
             Console.WriteLine();
             Console.WriteLine($"== Respond playbook benchmark ({Environment.ProcessorCount} cores)");
             Row("warm-up", string.Create(Culture,
-                $"{warmUp.Accepted} alerts; {warmUp.Blocked} blocked, {warmUp.Notified} of {warmUp.ThreeStepRuns} notified, {(warmUp.Took is { } took ? $"done {took.TotalSeconds:0.0} s after the last answer" : $"not all done within {WarmUpLimit.TotalSeconds:0} s")}"));
+                $"{warmUp.Accepted} alerts; {warmUp.Blocked} blocked, {warmUp.Notified} of {warmUp.ThreeStepRuns} notified, {(warmUp.Took is { } took
+                    ? $"done {took.TotalSeconds:0.0} s after the last answer"
+                    : $"not all done within {WarmUpLimit.TotalSeconds:0} s")}"));
             Row("settle (server CPU under 0.15 cores)", settled is { } quiet
                 ? string.Create(Culture, $"after {quiet.TotalSeconds:0} s")
                 : string.Create(Culture, $"not within {SettleLimit.TotalSeconds:0} s: the latency phase shares the cores with it"));
             Row($"idle ({IdleTime.TotalSeconds:0} s), cores busy", idle is null ? "n/a" : string.Create(Culture,
-                $"server {idle.Server / IdleTime.TotalSeconds:0.00}, PostgreSQL {(double.IsNaN(idle.PostgreSql) ? "n/a" : (idle.PostgreSql / IdleTime.TotalSeconds).ToString("0.00", Culture))}, others {idle.Others / IdleTime.TotalSeconds:0.00}"));
-            Console.WriteLine($"-- latency: {FirstActionPlaybook} (condition, block-ip), open loop at {_options.Rate} alerts/s for {_options.Seconds} s");
-            Row("alerts sent / accepted", $"{latency.Load.Accepted + latency.Load.ErrorCount} / {latency.Load.Accepted}  ({latency.Load.ErrorCount} errors)");
+                $"server {idle.Server / IdleTime.TotalSeconds:0.00}, PostgreSQL {(double.IsNaN(idle.PostgreSql)
+                    ? "n/a"
+                    : (idle.PostgreSql / IdleTime.TotalSeconds).ToString("0.00", Culture))}, others {idle.Others / IdleTime.TotalSeconds:0.00}"));
+            Console.WriteLine($"-- latency: {FirstActionPlaybook} (condition, block-ip), "
+                + $"open loop at {_options.Rate} alerts/s for {_options.Seconds} s");
+            Row("alerts sent / accepted",
+                $"{latency.Load.Accepted + latency.Load.ErrorCount} / {latency.Load.Accepted}  ({latency.Load.ErrorCount} errors)");
             Row($"alert → block at target ms ({latency.ToBlock.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.ToBlock))}");
             Row($"time to 202 ms ({latency.Load.Latencies.Length})", $"p50/p90/p99/max {PercentilesText(Percentiles.Of(latency.Load.Latencies))}");
             Row($"plain 1 KB commit beside it ms ({latency.ProbeCommits.Length})",
@@ -38,18 +44,24 @@ internal static partial class PlaybookScenario
             Row($"alerts without a block within {BlockDeadline.TotalSeconds:0} s", latency.Missing.ToString(Culture));
             Row($"slower than {SlowMs} ms, by second sent", latency.Slow.Length == 0 ? "none" : latency.Slow);
             Row("CPU ms per run, server / PostgreSQL", CpuPerRun(latency.Cpu, latency.ToBlock.Length) + "  (2 steps and the alert's ingestion)");
-            Console.WriteLine($"-- throughput: {ThreeStepsPlaybook} (condition, block-ip, notify), {_options.Concurrency} senders for {_options.Seconds} s");
+            Console.WriteLine($"-- throughput: {ThreeStepsPlaybook} (condition, block-ip, notify), "
+                + $"{_options.Concurrency} senders for {_options.Seconds} s");
             Row("webhook accept rate", string.Create(Culture,
-                $"{throughput.Load.PerSecond:0} alerts/s  ({throughput.Load.Accepted} in {throughput.Load.Elapsed.TotalSeconds:0.0} s, {throughput.Load.ErrorCount} errors)"));
+                $"{throughput.Load.PerSecond:0} alerts/s  ({throughput.Load.Accepted} in {throughput.Load.Elapsed.TotalSeconds:0.0} s, "
+                + $"{throughput.Load.ErrorCount} errors)"));
             Row($"runs/s completed (after the first {SteadyAfter.TotalSeconds:0} s)", string.Create(Culture,
-                $"{throughput.RunsPerSecond:0.0}  (per second min/median/max {throughput.PerSecondMin} / {throughput.PerSecondMedian} / {throughput.PerSecondMax})"));
+                $"{throughput.RunsPerSecond:0.0}  (per second min/median/max {throughput.PerSecondMin} / {throughput.PerSecondMedian} / "
+                + $"{throughput.PerSecondMax})"));
             Row($"steps/s ({StepsPerThroughputRun} per run)", (throughput.RunsPerSecond * StepsPerThroughputRun).ToString("0.0", Culture));
-            Row("backlog when sending stopped", $"{throughput.BacklogAtEnd} runs  (accepted {throughput.Load.Accepted} − notified {throughput.NotifiedAtEnd})");
+            Row("backlog when sending stopped",
+                $"{throughput.BacklogAtEnd} runs  (accepted {throughput.Load.Accepted} − notified {throughput.NotifiedAtEnd})");
             var drain = throughput.Drained is { } drained
                 ? string.Create(Culture, $"drained in {drained.TotalSeconds:0.0} s")
-                : string.Create(Culture, $"not drained after {DrainLimit.TotalSeconds:0} s: {throughput.Load.Accepted - throughput.NotifiedAfterDrain} runs left");
+                : string.Create(Culture,
+                    $"not drained after {DrainLimit.TotalSeconds:0} s: {throughput.Load.Accepted - throughput.NotifiedAfterDrain} runs left");
             Row("drain", string.Create(Culture, $"{drain}  ({throughput.DrainRunsPerSecond:0.0} runs/s with no alerts coming in)"));
-            Row("CPU ms per run, server / PostgreSQL", CpuPerRun(throughput.Cpu, throughput.NotifiedAfterDrain) + "  (3 steps and the alert's ingestion; sending and drain)");
+            Row("CPU ms per run, server / PostgreSQL",
+                CpuPerRun(throughput.Cpu, throughput.NotifiedAfterDrain) + "  (3 steps and the alert's ingestion; sending and drain)");
             Console.WriteLine("-- overall");
             Row("server RSS at the end", string.Create(Culture, $"{rss:0} MB"));
             keys.Write();
@@ -72,7 +84,8 @@ internal static partial class PlaybookScenario
             }
 
             var postgres = double.IsNaN(cpu.PostgreSql) ? "n/a" : (cpu.PostgreSql * 1000 / runs).ToString("0.00", Culture);
-            return string.Create(Culture, $"{cpu.Server * 1000 / runs:0.00} / {postgres}  (machine {100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy)");
+            return string.Create(Culture,
+                $"{cpu.Server * 1000 / runs:0.00} / {postgres}  (machine {100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy)");
         }
     }
 

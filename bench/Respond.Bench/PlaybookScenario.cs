@@ -51,7 +51,8 @@ internal static partial class PlaybookScenario
         var cancellationToken = context.Cancellation;
         var total = Stopwatch.StartNew();
         Console.WriteLine(
-            $"Respond playbook benchmark: {options.WarmUp} warm-up alerts at {WarmUpSpeedUp * options.Rate}/s, latency at {options.Rate} alerts/s for {options.Seconds} s, "
+            $"Respond playbook benchmark: {options.WarmUp} warm-up alerts at {WarmUpSpeedUp * options.Rate}/s, "
+            + $"latency at {options.Rate} alerts/s for {options.Seconds} s, "
             + $"throughput with {options.Concurrency} senders for {options.Seconds} s, {Environment.ProcessorCount} cores");
 
         // The playbooks go in a folder of their own (deleted at the end); the server's log stays for reading.
@@ -89,7 +90,8 @@ internal static partial class PlaybookScenario
     {
         var ip = IpOf(firstOctet, n);
         var json = string.Create(Culture,
-            $$"""{"id":"bench-{{runId}}-{{firstOctet}}-{{n}}","title":"Bench {{category(n)}} {{ip}}","severity":"high","category":"{{category(n)}}","entities":[{"ip":"{{ip}}"}]}""");
+            $$"""{"id":"bench-{{runId}}-{{firstOctet}}-{{n}}","title":"Bench {{category(n)}} """
+            + $$"""{{ip}}","severity":"high","category":"{{category(n)}}","entities":[{"ip":"{{ip}}"}]}""");
         return Encoding.UTF8.GetBytes(json);
     };
 
@@ -127,8 +129,10 @@ internal static partial class PlaybookScenario
             if (warmUp.Blocked == 0)
             {
                 Console.WriteLine();
-                Console.WriteLine($"The engine ran no playbook: none of the {warmUp.Accepted} warm-up alerts produced a block within {WarmUpLimit.TotalSeconds:0} s.");
-                Console.WriteLine($"Check that the server loads playbook files from Respond:Playbooks:Path and starts runs; its log: {_server.LogLines} lines.");
+                Console.WriteLine($"The engine ran no playbook: none of the {warmUp.Accepted} warm-up alerts produced a block "
+                    + $"within {WarmUpLimit.TotalSeconds:0} s.");
+                Console.WriteLine("Check that the server loads playbook files from Respond:Playbooks:Path and starts runs; "
+                    + $"its log: {_server.LogLines} lines.");
                 _server.WriteLogSummary(_options.ServerLogLevel);
                 return 1;
             }

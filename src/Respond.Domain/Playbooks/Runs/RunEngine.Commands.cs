@@ -88,7 +88,8 @@ public sealed partial class RunEngine
             if (!approval.Users.Contains(actor, StringComparer.OrdinalIgnoreCase) && !approval.Roles.Any(c.ActorRoles.Contains))
             {
                 throw new ApprovalForbiddenException(
-                    $"{actor} is not among this step's approvers (roles: {string.Join(", ", approval.Roles)}; users: {string.Join(", ", approval.Users)}).");
+                    $"{actor} is not among this step's approvers (roles: {string.Join(", ", approval.Roles)}; "
+                    + $"users: {string.Join(", ", approval.Users)}).");
             }
 
             if (string.Equals(Run.HandStarter, actor, StringComparison.OrdinalIgnoreCase))

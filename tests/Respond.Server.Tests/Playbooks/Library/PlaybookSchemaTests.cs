@@ -78,7 +78,8 @@ public class PlaybookSchemaTests(LibraryApp app) : IClassFixture<LibraryApp>
         var errors = await ErrorsAsync(playbook);
 
         Assert.Contains(new Error("contained", "Unknown property 'connector'."), errors);
-        Assert.Contains(errors, e => e.StepId == "contained" && e.Message.StartsWith("status must be one of acknowledged, contained", StringComparison.Ordinal));
+        Assert.Contains(errors,
+            e => e.StepId == "contained" && e.Message.StartsWith("status must be one of acknowledged, contained", StringComparison.Ordinal));
     }
 
     private sealed record Error(string? StepId, string Message);
