@@ -24,7 +24,6 @@ public class PlaybookSchemaTests(LibraryApp app) : IClassFixture<LibraryApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(await File.ReadAllBytesAsync(SchemaFile), await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(PlaybookSchema.Json, await File.ReadAllTextAsync(SchemaFile));
     }
 
     [Fact]
@@ -79,7 +78,8 @@ public class PlaybookSchemaTests(LibraryApp app) : IClassFixture<LibraryApp>
         var errors = await ErrorsAsync(playbook);
 
         Assert.Contains(new Error("contained", "Unknown property 'connector'."), errors);
-        Assert.Contains(errors, e => e.StepId == "contained" && e.Message.StartsWith("status must be one of acknowledged, contained", StringComparison.Ordinal));
+        Assert.Contains(errors,
+            e => e.StepId == "contained" && e.Message.StartsWith("status must be one of acknowledged, contained", StringComparison.Ordinal));
     }
 
     private sealed record Error(string? StepId, string Message);
