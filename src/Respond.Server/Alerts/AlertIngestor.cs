@@ -122,7 +122,4 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
         session.Insert(record);
         return record.ToAnswer();
     }
-
-    /// <summary>Kept for the other alert files; the rule is <see cref="StorageFailures.IsLostRace"/>.</summary>
-    internal static bool IsLostRace(Exception ex) => StorageFailures.IsLostRace(ex);
 }
