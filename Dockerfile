@@ -2,8 +2,9 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig Respond.sln ./
-COPY eng/ eng/
 COPY src/ src/
+# Embedded in Respond.Server as its schema.
+COPY playbooks/playbook.schema.json playbooks/
 RUN dotnet publish src/Respond.Server -c Release -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

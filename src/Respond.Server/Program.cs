@@ -21,7 +21,7 @@ if (args is ["codegen", ..])
 
 try
 {
-    builder.AddRespondStorage();
+    builder.AddStorage();
 }
 catch (EmbeddedPostgresException ex)
 {
@@ -30,23 +30,25 @@ catch (EmbeddedPostgresException ex)
     return 1;
 }
 
-builder.AddRespondHosting();
-builder.AddRespondAuth();
-builder.AddAlertIngestion();
+builder.AddHosting();
+builder.AddAuth();
+builder.AddAlerts();
+builder.AddIncidents();
+builder.AddMetrics();
 builder.AddConnectors();
 builder.AddPlaybookLibrary();
 builder.AddPlaybookRuns();
 
 var app = builder.Build();
 
-app.UseRespondHosting();
-app.UseRespondAuth();
+app.UseHosting();
+app.UseAuth();
 
-app.MapRespondHosting();
-app.MapSession();
-app.MapAlertWebhooks();
+app.MapHosting();
+app.MapAuth();
+app.MapAlerts();
 app.MapIncidents();
-app.MapSocMetrics();
+app.MapMetrics();
 app.MapConnectors();
 app.MapPlaybookLibrary();
 app.MapPlaybookRuns();

@@ -13,6 +13,18 @@ public sealed record AlertRecord
     public Disposition Disposition { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }
     public required NormalizedAlert Alert { get; init; }
+
+    /// <summary>The record of an alert as intake decided it; the alert's answer is read from it.</summary>
+    public static AlertRecord Of(Guid alertId, IntakeDecision decision, NormalizedAlert alert, DateTimeOffset receivedAt) => new()
+    {
+        Id = alertId,
+        IncidentId = decision.IncidentId,
+        Disposition = decision.Disposition,
+        ReceivedAt = receivedAt,
+        Alert = alert,
+    };
+
+    public IngestedAlert ToAnswer() => new(Id, IncidentId, Disposition);
 }
 
 /// <summary>

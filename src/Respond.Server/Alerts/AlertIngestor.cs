@@ -1,10 +1,9 @@
 using JasperFx;
 using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
-using Npgsql;
 using Respond.Domain.Alerts;
 using Respond.Domain.Incidents;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Alerts;
 
@@ -35,12 +34,12 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
             {
                 return await TryIngestAsync(alert, alertId, slotId, cancellationToken);
             }
-            catch (Exception ex) when (IsLostRace(ex) && attempt < MaxAttempts)
+            catch (Exception ex) when (StorageFailures.IsLostRace(ex) && attempt < MaxAttempts)
             {
                 logger.LogDebug("Alert {AlertId} lost a race (attempt {Attempt}); retrying", alertId, attempt);
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
-            catch (Exception ex) when (!IsLostRace(ex) && ++faults <= MaxFaults && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!StorageFailures.IsLostRace(ex) && ++faults <= MaxFaults && !cancellationToken.IsCancellationRequested)
             {
                 // Maybe a connection another alert's fault left broken: discard the pool's and try again.
                 // An alert that fails in storage by itself fails every time, alone.
@@ -119,27 +118,8 @@ public sealed class AlertIngestor(AlertSessions sessions, TimeProvider clock, IL
             }
         }
 
-        session.Insert(new AlertRecord
-        {
-            Id = alertId,
-            IncidentId = decision.IncidentId,
-            Disposition = decision.Disposition,
-            ReceivedAt = now,
-            Alert = alert,
-        });
-        return new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
+        var record = AlertRecord.Of(alertId, decision, alert, now);
+        session.Insert(record);
+        return record.ToAnswer();
     }
-
-    internal static bool IsLostRace(Exception ex) => ex switch
-    {
-        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
-        ConcurrencyException or DocumentAlreadyExistsException => true,
-        MartenCommandException { InnerException: PostgresException pg } => IsRaceState(pg.SqlState),
-        PostgresException pg => IsRaceState(pg.SqlState),
-        _ when ex.InnerException is PostgresException inner => IsRaceState(inner.SqlState),
-        _ => false,
-    };
-
-    // 23505 unique violation, 40001 serialization failure, 40P01 deadlock: someone else won; re-read and decide again.
-    private static bool IsRaceState(string sqlState) => sqlState is "23505" or "40001" or "40P01";
 }

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Respond.Domain.Alerts;
 using Respond.Domain.Incidents;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Alerts;
 
@@ -37,12 +38,12 @@ public sealed class DeliveryIngestor(AlertSessions sessions, AlertIngestor singl
             {
                 return await TryChunkAsync(chunk, ct);
             }
-            catch (Exception ex) when (AlertIngestor.IsLostRace(ex) && attempt < MaxAttempts)
+            catch (Exception ex) when (StorageFailures.IsLostRace(ex) && attempt < MaxAttempts)
             {
                 logger.LogDebug("A chunk of {Count} alerts lost a race (attempt {Attempt}); deciding again", chunk.Length, attempt);
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
             }
-            catch (Exception ex) when (!AlertIngestor.IsLostRace(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (!StorageFailures.IsLostRace(ex) && !ct.IsCancellationRequested)
             {
                 logger.LogWarning("A chunk of {Count} alerts failed in storage ({Reason}); storing them one by one", chunk.Length,
                     ex.GetBaseException().Message);
@@ -116,15 +117,9 @@ public sealed class DeliveryIngestor(AlertSessions sessions, AlertIngestor singl
                 key.Open = decision.Events.Aggregate(key.Open, Incident.Evolve)! with { Version = (key.Open?.Version ?? 0) + decision.Events.Count };
             }
 
-            session.Insert(new AlertRecord
-            {
-                Id = alertId,
-                IncidentId = decision.IncidentId,
-                Disposition = decision.Disposition,
-                ReceivedAt = now,
-                Alert = alert,
-            });
-            var result = new IngestedAlert(alertId, decision.IncidentId, decision.Disposition);
+            var record = AlertRecord.Of(alertId, decision, alert, now);
+            session.Insert(record);
+            var result = record.ToAnswer();
             decided[alertId] = result;
             results.Add(result);
         }

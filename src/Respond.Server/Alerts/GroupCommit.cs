@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Marten;
 using Respond.Domain.Alerts;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Alerts;
 
@@ -130,7 +131,7 @@ public sealed class GroupCommit : IAsyncDisposable
             // A race or a fault anywhere in the shared transaction: nothing of it was committed, so every
             // alert not yet answered goes its own way; the single path retries races or reports the fault.
             logger.LogDebug(ex, "Group commit of {Count} alerts fell back to single commits", batch.Count);
-            if (!AlertIngestor.IsLostRace(ex))
+            if (!StorageFailures.IsLostRace(ex))
             {
                 sessions.DiscardPooledConnections();
             }

@@ -25,19 +25,7 @@ public static class ReceiveWebhook
 
     public sealed record AnswerItem(Guid AlertId, Guid? IncidentId, Disposition Disposition);
 
-    public static void AddAlertIngestion(this WebApplicationBuilder builder)
-    {
-        builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
-        builder.Services.AddSingleton<AlertSources>();
-        builder.Services.AddSingleton<SourceRateLimits>();
-        builder.Services.AddSingleton<AlertSessions>();
-        builder.Services.AddSingleton<AlertIngestor>();
-        builder.Services.AddSingleton<DeliveryIngestor>();
-        builder.Services.AddSingleton<GroupCommit>();
-        builder.Services.AddSingleton(TimeProvider.System);
-    }
-
-    public static void MapAlertWebhooks(this WebApplication app) =>
+    public static void Map(WebApplication app) =>
         app.MapPost("/api/webhooks/{source}", HandleAsync)
             .AllowAnonymous() // the source's own token or signature is checked below
             .WithTags("Alerts")

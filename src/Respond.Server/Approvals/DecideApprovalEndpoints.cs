@@ -45,7 +45,7 @@ public static class DecideApprovalEndpoints
 
         var roles = Roles.All.Where(context.User.IsInRole).ToHashSet();
         var command = new DecideApproval(approvalId, approve, CommandBodies.Trimmed(body?.Comment), roles);
-        var (run, refusal) = await RunCommandEndpoints.TryApplyAsync(runId, command, context, transitions, ct);
+        var (run, refusal) = await RunCommandPipeline.TryApplyAsync(runId, command, context, transitions, ct);
         return run is null ? refusal! : Results.Ok(ApprovalView.Of(run, run.Approval(approvalId)!));
     }
 }

@@ -18,7 +18,7 @@ public static class SessionEndpoints
 
     public static ClaimsPrincipal SessionPrincipal(RespondUser user, string sessionId)
     {
-        var principal = ApiKeyAuthenticationHandler.Principal(user, AuthSetup.CookieScheme);
+        var principal = ApiKeyAuthenticationHandler.Principal(user, AuthModule.CookieScheme);
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaim, sessionId));
         return principal;
     }
@@ -52,7 +52,7 @@ public static class SessionEndpoints
             session.DeleteWhere<SessionRecord>(r => r.ExpiresAt < now); // sessions nobody signed out of
             await session.SaveChangesAsync(context.RequestAborted);
 
-            await context.SignInAsync(AuthSetup.CookieScheme, SessionPrincipal(user, sessionId));
+            await context.SignInAsync(AuthModule.CookieScheme, SessionPrincipal(user, sessionId));
             return Results.Ok(new { name = user.Name, roles = user.Roles.Order() });
         }).AllowAnonymous().ProducesProblem(401).ProducesProblem(429);
 
@@ -64,7 +64,7 @@ public static class SessionEndpoints
                 await session.SaveChangesAsync(context.RequestAborted);
             }
 
-            await context.SignOutAsync(AuthSetup.CookieScheme);
+            await context.SignOutAsync(AuthModule.CookieScheme);
             return Results.NoContent();
         }).RequireAuthorization(Roles.Viewer);
 

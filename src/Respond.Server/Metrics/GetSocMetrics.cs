@@ -39,7 +39,7 @@ public static class GetSocMetrics
           from respond.mt_doc_incidentmetricsrow)
         """;
 
-    public static void MapSocMetrics(this WebApplication app) => app.MapGet("/api/metrics/soc", async (
+    public static void Map(WebApplication app) => app.MapGet("/api/metrics/soc", async (
         string? from, string? to, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
     {
         var now = clock.GetUtcNow();

@@ -31,7 +31,10 @@ public sealed record DecideApproval(Guid ApprovalId, bool Approve, string? Comme
 
 public sealed record ExpireApproval(Guid ApprovalId) : RunCommand;
 
-public sealed record ChildRunFinished(string StepId, Guid ChildRunId, bool Succeeded, string? Error, JsonObject? Vars) : RunCommand;
+/// <summary>
+/// A child run ended (the fact is <c>ChildRunEnded</c> throughout): the parent's <c>playbook</c> step it was started by goes on.
+/// </summary>
+public sealed record RecordChildRunEnded(string StepId, Guid ChildRunId, bool Succeeded, string? Error, JsonObject? Vars) : RunCommand;
 
 public sealed record CancelRun(string? Reason) : RunCommand;
 
@@ -56,7 +59,8 @@ public sealed record StartChildRun(string StepId, Guid ChildRunId, string Playbo
 /// <summary>Stop a child run whose parent step gave up on it.</summary>
 public sealed record CancelChildRun(Guid ChildRunId, string Reason) : RunWork;
 
-public sealed record NotifyParent(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, JsonObject Vars)
+/// <summary>This run ended and a parent's step waits for it: tell the parent (it receives <see cref="RecordChildRunEnded"/>).</summary>
+public sealed record ReportChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, JsonObject Vars)
     : RunWork;
 
 /// <summary>

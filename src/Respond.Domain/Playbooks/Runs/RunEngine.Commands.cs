@@ -88,8 +88,8 @@ public sealed partial class RunEngine
             if (!approval.Users.Contains(actor, StringComparer.OrdinalIgnoreCase) && !approval.Roles.Any(c.ActorRoles.Contains))
             {
                 throw new ApprovalForbiddenException(
-                    $"{actor} is not among this step's approvers (roles: {string.Join(", ", approval.Roles)}; users: " +
-                        $"{string.Join(", ", approval.Users)}).");
+                    $"{actor} is not among this step's approvers (roles: {string.Join(", ", approval.Roles)}; "
+                    + $"users: {string.Join(", ", approval.Users)}).");
             }
 
             if (string.Equals(Run.HandStarter, actor, StringComparison.OrdinalIgnoreCase))
@@ -139,7 +139,7 @@ public sealed partial class RunEngine
             Succeed(playbook.Step(approval.StepId)!, attempt, Outcome.Expired, null);
         }
 
-        public void ChildFinished(ChildRunFinished c)
+        public void ChildEnded(RecordChildRunEnded c)
         {
             // Only the child of the current attempt counts, and only while the step still waits for it (not for a retry).
             var step = ActiveStep(c.StepId, StepStatus.Waiting, null);

@@ -50,7 +50,7 @@ public sealed partial class RunEngine
     {
         RecordStepResult c => c.StepId,
         WakeStep c => c.StepId,
-        ChildRunFinished c => c.StepId,
+        RecordChildRunEnded c => c.StepId,
         DecideApproval c => run.Approval(c.ApprovalId)?.StepId,
         ExpireApproval c => run.Approval(c.ApprovalId)?.StepId,
         RetryRun => run.FailedStepId,
@@ -58,6 +58,7 @@ public sealed partial class RunEngine
     };
 
     private static RunWork[] ParentNotice(PlaybookRun run) => run is { ParentRunId: { } parent, ParentStepId: { } parentStep }
-        ? [new NotifyParent(parent, parentStep, run.Id, false, run.Error ?? "failed", (System.Text.Json.Nodes.JsonObject)run.Vars.DeepClone())]
+        ? [new ReportChildRunEnded(parent, parentStep, run.Id, false, run.Error ?? "failed",
+            (System.Text.Json.Nodes.JsonObject)run.Vars.DeepClone())]
         : [];
 }

@@ -76,8 +76,8 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
             case ExpireApproval c:
                 turn.Expire(c);
                 break;
-            case ChildRunFinished c:
-                turn.ChildFinished(c);
+            case RecordChildRunEnded c:
+                turn.ChildEnded(c);
                 break;
             case CancelRun c:
                 turn.Cancel(c);
@@ -274,7 +274,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
         {
             if (Run.ParentRunId is { } parent && Run.ParentStepId is { } parentStep)
             {
-                work.Add(new NotifyParent(parent, parentStep, Run.Id, Run.Status == RunStatus.Completed, Run.Error ?? Word(Run.Status),
+                work.Add(new ReportChildRunEnded(parent, parentStep, Run.Id, Run.Status == RunStatus.Completed, Run.Error ?? Word(Run.Status),
                     (JsonObject)Run.Vars.DeepClone()));
             }
         }

@@ -14,8 +14,8 @@ public static class CancelRunEndpoint
         Guid id, HttpContext context, RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct) =>
     {
         var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
-        return error
-            ?? await RunCommandEndpoints.ApplyAsync(id, new CancelRun(CommandBodies.Trimmed(body?.Reason)), context, transitions, catalog, ct);
+        return error ?? await RunCommandPipeline.ApplyAsync(id, new CancelRun(CommandBodies.Trimmed(body?.Reason)), context, transitions,
+            catalog, ct);
     }).RequireAuthorization(Roles.Responder).Produces<RunView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
 }

@@ -13,7 +13,7 @@ public static class ChildRunHandler
         if (playbook is null)
         {
             await RunTimerHandler.Safely(transitions.ApplyAsync(message.ParentRunId,
-                new ChildRunFinished(message.ParentStepId, message.ChildRunId, false, $"No published playbook '{message.PlaybookId}'.", null),
+                new RecordChildRunEnded(message.ParentStepId, message.ChildRunId, false, $"No published playbook '{message.PlaybookId}'.", null),
                 null, ct));
             return;
         }
@@ -56,8 +56,9 @@ public static class ChildRunHandler
         }
     }
 
+    /// <summary>A child run ended: its parent's step goes on.</summary>
     public static Task Handle(ChildRunEnded message, RunTransitions transitions, CancellationToken ct) =>
         RunTimerHandler.Safely(transitions.ApplyAsync(message.ParentRunId,
-            new ChildRunFinished(message.ParentStepId, message.ChildRunId, message.Succeeded, message.Error,
+            new RecordChildRunEnded(message.ParentStepId, message.ChildRunId, message.Succeeded, message.Error,
                 JsonNode.Parse(message.VarsJson) as JsonObject), null, ct));
 }

@@ -9,6 +9,6 @@ public static class RetryRunEndpoint
 {
     public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/retry", (
         Guid id, HttpContext context, RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct) =>
-        RunCommandEndpoints.ApplyAsync(id, new RetryRun(), context, transitions, catalog, ct))
+        RunCommandPipeline.ApplyAsync(id, new RetryRun(), context, transitions, catalog, ct))
         .RequireAuthorization(Roles.Responder).Produces<RunView>().ProducesProblem(404).ProducesProblem(409);
 }

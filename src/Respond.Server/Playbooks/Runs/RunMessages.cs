@@ -30,6 +30,9 @@ public sealed record StartChildPlaybook(Guid ParentRunId, string ParentStepId, G
     public const string NoHandStarter = "";
 }
 
+/// <summary>
+/// A child run ended: the wire form of the domain's <c>ReportChildRunEnded</c>, applied to the parent as <c>RecordChildRunEnded</c>.
+/// </summary>
 public sealed record ChildRunEnded(Guid ParentRunId, string ParentStepId, Guid ChildRunId, bool Succeeded, string? Error, string VarsJson);
 
 public sealed record CancelChildPlaybook(Guid ChildRunId, string Reason);

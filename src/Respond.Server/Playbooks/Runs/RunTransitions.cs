@@ -1,14 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using JasperFx;
 using JasperFx.Events;
 using Marten;
-using Respond.Domain.Incidents;
-using Respond.Domain.Playbooks.Expressions;
 using Respond.Domain.Playbooks.Runs;
-using Respond.Server.Hosting;
 using Respond.Server.Playbooks.Library;
-using Wolverine;
+using Respond.Server.Storage;
 using Wolverine.Marten.Publishing;
 using Wolverine.Runtime;
 
@@ -17,10 +11,11 @@ namespace Respond.Server.Playbooks.Runs;
 /// <summary>
 /// The one path every run transition takes: fetch the run with its stream version as the fence,
 /// decide, apply the incident changes the decision makes, append, enqueue the follow-up work on the
-/// transactional outbox, commit. One PostgreSQL transaction per transition; a lost race decides
-/// again on the fresh state (so exactly one approval wins, and a late duplicate does nothing).
+/// transactional outbox (<see cref="RunWorkOutbox"/>), commit. One PostgreSQL transaction per transition; a lost race
+/// decides again on the fresh state (so exactly one approval wins, and a late duplicate does nothing). The other parts:
+/// the runs an alert starts in its own transaction (<c>RunTransitions.AlertPath.cs</c>), and faults (<c>RunTransitions.Faults.cs</c>).
 /// </summary>
-public sealed class RunTransitions(
+public sealed partial class RunTransitions(
     RunEngine engine,
     IPlaybookCatalog catalog,
     TriggerMatcher matcher,
@@ -32,23 +27,15 @@ public sealed class RunTransitions(
 {
     private const int MaxRaces = 8;
 
-    /// <summary>
-    /// How long an expression may take on the alert's own path (<c>Respond:Playbooks:AlertPathExpressionTime</c>);
-    /// a slower one is left to the queue, where the sandbox's full limit applies.
-    /// </summary>
-    public static readonly TimeSpan DefaultAlertPathExpressionTime = TimeSpan.FromMilliseconds(50);
-
-    private readonly TimeSpan alertPathExpressionTime =
-        configuration.GetValue<TimeSpan?>("Respond:Playbooks:AlertPathExpressionTime") is { } t && t > TimeSpan.Zero
-            ? t
-            : DefaultAlertPathExpressionTime;
-
-    /// <summary>
-    /// How long one alert transaction may spend starting runs (the same setting): past it, the rest of its
-    /// triggers go to the queue, so a burst of alerts for a playbook that is slow, yet under the cap, cannot
-    /// stall the intake.
-    /// </summary>
-    public TimeSpan AlertPathBudget => alertPathExpressionTime;
+    // Fields, not captured parameters, so that the parts in the other files share them.
+    private readonly RunEngine engine = engine;
+    private readonly IPlaybookCatalog catalog = catalog;
+    private readonly TriggerMatcher matcher = matcher;
+    private readonly OutboxedSessionFactory sessions = sessions;
+    private readonly IWolverineRuntime wolverine = wolverine;
+    private readonly TimeProvider clock = clock;
+    private readonly ILogger<RunTransitions> logger = logger;
+    private readonly TimeSpan alertPathExpressionTime = AlertPathExpressionTimeOf(configuration);
 
     /// <summary>
     /// Starts a run unless one with that id exists. Returns null when it already existed. The stream id is
@@ -89,13 +76,13 @@ public sealed class RunTransitions(
             }
 
             session.Events.StartStream<PlaybookRun>(command.RunId, decision.Events);
-            await EnqueueAsync(bus, command.RunId, command.IncidentId, decision.Work);
+            await RunWorkOutbox.EnqueueAsync(bus, command.RunId, command.IncidentId, decision.Work);
             try
             {
                 await session.SaveChangesAsync(ct);
                 return decision.State;
             }
-            catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
+            catch (Exception ex) when (StorageFailures.IsLostRace(ex) && race < MaxRaces)
             {
                 // Either the run exists (a redelivered or concurrent trigger) or the incident moved under us.
                 await using var check = sessions.OpenSession(new MessageContext(wolverine));
@@ -107,91 +94,6 @@ public sealed class RunTransitions(
                 fenceIncident = true;
                 logger.LogDebug("Start of run {RunId} lost a race; deciding again", command.RunId);
             }
-        }
-    }
-
-    /// <summary>
-    /// Stages, in the caller's transaction, the runs <paramref name="signal"/> starts: each playbook's trigger
-    /// is evaluated, its run decided up to its first wait, and the run's stream and follow-up work added to
-    /// the session and its outbox. So a run commits with the alert that started it, with no hop through a
-    /// queue in between. A playbook that cannot start this way, quickly and purely (an expression slower
-    /// than the alert's path allows, a first step that changes the incident, any fault), is left to
-    /// <see cref="EvaluateTriggersHandler"/>: the answer is the signal for those playbooks, or null when none is left.
-    /// </summary>
-    /// <param name="staged">Collects the starts staged, for <see cref="LogStarted"/> once the transaction has committed.</param>
-    public async Task<EvaluateTriggers?> StartOnAlertPathAsync(IDocumentSession session, IMessageBus outbox, Incident incident,
-        EvaluateTriggers signal, List<TriggeredStart> staged, CancellationToken ct)
-    {
-        IReadOnlyList<PublishedPlaybook> playbooks;
-        try
-        {
-            playbooks = await catalog.TriggeredByAsync(signal.Trigger, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogDebug(ex, "Trigger {TriggerKey} goes to the queue: the playbooks could not be read", signal.TriggerKey);
-            return signal;
-        }
-
-        var json = IncidentScope.JsonOf(incident);
-        var now = clock.GetUtcNow();
-        List<string>? deferred = null;
-        foreach (var playbook in playbooks.Where(signal.Includes))
-        {
-            if (!TryDecideStart(playbook, signal, incident, json, now, out var started))
-            {
-                (deferred ??= []).Add(playbook.Id);
-            }
-            else if (started is { Start: var start, Decision: var decision })
-            {
-                session.Events.StartStream<PlaybookRun>(start.Command.RunId, decision.Events);
-                await EnqueueAsync(outbox, start.Command.RunId, incident.Id, decision.Work);
-                staged.Add(start);
-            }
-        }
-
-        return deferred is null ? null : signal with { Playbooks = deferred };
-    }
-
-    /// <summary>Logs the runs an alert transaction started, after it committed.</summary>
-    public void LogStarted(IEnumerable<TriggeredStart> started)
-    {
-        foreach (var start in started)
-        {
-            logger.LogInformation("Started run {RunId} of playbook {PlaybookId} v{Version} for incident {IncidentId} ({Trigger}) with its alert",
-                start.Command.RunId, start.Playbook.Id, start.Playbook.Version, start.Command.IncidentId, start.Command.Trigger);
-        }
-    }
-
-    /// <summary>False when the start must be left to the queue; otherwise <paramref name="started"/> is the run, or null when the trigger's when
-    /// does not hold.</summary>
-    private bool TryDecideStart(PublishedPlaybook playbook, EvaluateTriggers signal, Incident incident, JsonNode? json, DateTimeOffset now,
-        out (TriggeredStart Start, RunDecision Decision)? started)
-    {
-        started = null;
-        try
-        {
-            using var cap = ExpressionTimeCap.Begin(alertPathExpressionTime);
-            if (matcher.MatchOne(playbook, signal, incident, json) is not { } start)
-            {
-                return !cap.Exceeded;
-            }
-
-            var context = new RunContext(json, json?["alerts"], AutomatedActor(playbook.Id), now);
-            var decision = engine.Start(playbook.Definition, start.Command, context);
-            decision = engine.Drive(playbook.Definition, decision, context, _ => throw new IncidentChangeDeferred());
-            started = (start, decision);
-            return !cap.Exceeded;
-        }
-        catch (IncidentChangeDeferred)
-        {
-            return false;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogDebug(ex, "Playbook {PlaybookId} for {TriggerKey} goes to the queue rather than the alert's transaction", playbook.Id,
-                signal.TriggerKey);
-            return false;
         }
     }
 
@@ -258,7 +160,7 @@ public sealed class RunTransitions(
 
                     fenceIncident = true; // The incident moved since it was read: decide again with it fenced.
                 }
-                catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
+                catch (Exception ex) when (StorageFailures.IsLostRace(ex) && race < MaxRaces)
                 {
                     logger.LogDebug("Run {RunId} changed while deciding {Command}; deciding again", read.RunId, command.GetType().Name);
                     await Task.Delay(Random.Shared.Next(1, 4 * race), ct);
@@ -305,140 +207,11 @@ public sealed class RunTransitions(
         }
 
         write.Stream.AppendMany(decision.Events);
-        await EnqueueAsync(write.Bus, run.Id, run.IncidentId, decision.Work);
+        await RunWorkOutbox.EnqueueAsync(write.Bus, run.Id, run.IncidentId, decision.Work);
         await write.Session.SaveChangesAsync(ct);
         return decision.State!;
     }
 
-    private async Task<PlaybookRun> FailOnFaultAsync(Guid runId, RunCommand command, string error, string? actor, CancellationToken ct)
-    {
-        for (var race = 1; ; race++)
-        {
-            await using var write = await OpenAsync(runId, ct);
-            var run = write.Run ?? throw new RunNotFoundException(runId);
-            var decision = RunEngine.Fault(run, command, error,
-                new RunContext(null, null, actor ?? AutomatedActor(run.PlaybookId), clock.GetUtcNow()));
-            if (decision.Events.Count == 0)
-            {
-                return run;
-            }
-
-            write.Stream.AppendMany(decision.Events);
-            await EnqueueAsync(write.Bus, run.Id, run.IncidentId, decision.Work);
-            try
-            {
-                await write.Session.SaveChangesAsync(ct);
-                return decision.State!;
-            }
-            catch (Exception ex) when (IsLostRace(ex) && race < MaxRaces)
-            {
-                logger.LogDebug("Run {RunId} changed while recording its fault; recording it again", runId);
-            }
-        }
-    }
-
-    private async Task<PlaybookRun?> WriteFaultAsync(Guid runId, Guid? incidentId, RunDecision decision, bool startsStream, CancellationToken ct)
-    {
-        var bus = new MessageContext(wolverine);
-        await using var session = sessions.OpenSession(bus);
-        if (startsStream)
-        {
-            session.Events.StartStream<PlaybookRun>(runId, decision.Events);
-        }
-
-        await EnqueueAsync(bus, runId, incidentId, decision.Work);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return decision.State;
-        }
-        catch (Exception ex) when (IsLostRace(ex))
-        {
-            return null; // The run exists after all (a concurrent start): nothing to record.
-        }
-    }
-
-    /// <summary>
-    /// A fault that trying again will not cure: not the engine's refusals (answered to the caller), not a lost
-    /// race, not PostgreSQL being unreachable, not a cancellation.
-    /// </summary>
-    internal static bool IsFault(Exception ex) => ex is not (OperationCanceledException or RunConflictException or ApprovalForbiddenException
-        or RunNotFoundException or IncidentChangeDeferred)
-        && !IsLostRace(ex) && !Storage.StorageFailures.IsUnavailable(ex);
-
-    private static string FaultMessage(Exception ex)
-    {
-        var reason = $"The run stopped on an internal error ({ex.GetType().Name}: {ex.Message})";
-        return reason.Length > 500 ? reason[..500] + "…" : reason;
-    }
-
     /// <summary>Who the timeline names when a playbook, not a person, acted.</summary>
     public static string AutomatedActor(string playbookId) => $"playbook:{playbookId}";
-
-    private static async Task EnqueueAsync(IMessageBus bus, Guid runId, Guid? incidentId, IEnumerable<RunWork> work)
-    {
-        foreach (var item in work)
-        {
-            switch (item)
-            {
-                case PerformAction a:
-                    await bus.PublishAsync(new PerformStep(runId, a.StepId, a.Attempt));
-                    break;
-                case WakeAt w:
-                    await bus.ScheduleAsync(new WakeRunStep(runId, w.StepId, w.Attempt), w.At);
-                    break;
-                case ExpireApprovalAt e:
-                    await bus.ScheduleAsync(new ExpireRunApproval(runId, e.ApprovalId), e.At);
-                    break;
-                case StartChildRun c:
-                    await bus.PublishAsync(new StartChildPlaybook(runId, c.StepId, c.ChildRunId, c.PlaybookId, incidentId, c.Vars.ToJsonString(),
-                        c.HandStarter ?? StartChildPlaybook.NoHandStarter));
-                    break;
-                case CancelChildRun c:
-                    await bus.PublishAsync(new CancelChildPlaybook(c.ChildRunId, c.Reason));
-                    break;
-                case NotifyParent n:
-                    await bus.PublishAsync(new ChildRunEnded(n.ParentRunId, n.ParentStepId, n.ChildRunId, n.Succeeded, n.Error,
-                        n.Vars.ToJsonString()));
-                    break;
-                default:
-                    throw new InvalidOperationException($"No way to enqueue {item.GetType().Name}.");
-            }
-        }
-    }
-
-    internal static bool IsLostRace(Exception ex) => ex is ConcurrencyException or ExistingStreamIdCollisionException
-        or Marten.Exceptions.ExistingStreamIdCollisionException
-        || ex.InnerException is ConcurrencyException
-        || ex.InnerException is Npgsql.PostgresException { SqlState: "23505" };
 }
-
-public sealed class RunNotFoundException(Guid runId) : Exception($"No run {runId}.");
-
-/// <summary>A run read for one transition: its session on the outbox, and its stream with the version as the fence.</summary>
-public sealed class RunWrite : IAsyncDisposable
-{
-    internal RunWrite(Guid runId, MessageContext bus, IDocumentSession session, IEventStream<PlaybookRun> stream)
-    {
-        RunId = runId;
-        Bus = bus;
-        Session = session;
-        Stream = stream;
-    }
-
-    public Guid RunId { get; }
-
-    /// <summary>The run as read, or null when there is none.</summary>
-    public PlaybookRun? Run => Stream.Aggregate;
-
-    internal MessageContext Bus { get; }
-
-    internal IDocumentSession Session { get; }
-
-    internal IEventStream<PlaybookRun> Stream { get; }
-
-    public ValueTask DisposeAsync() => Session.DisposeAsync();
-}
-
-/// <summary>A run started on an alert's path reached an incident step: it is started from the queue instead.</summary>
-internal sealed class IncidentChangeDeferred : Exception;

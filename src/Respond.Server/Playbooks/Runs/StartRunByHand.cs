@@ -43,7 +43,7 @@ public static class StartRunByHand
 
         if (playbook.Definition.Trigger.On == TriggerKinds.Schedule)
         {
-            return Problems.BadRequest($"'{playbook.Id}' is a runbook; trigger it with POST /api/runbooks/{playbook.Id}/trigger.");
+            return Problems.BadRequest($"'{playbook.Id}' is a runbook: it runs on its schedule, not against an incident.");
         }
 
         var vars = catalog.VarsFor(playbook);

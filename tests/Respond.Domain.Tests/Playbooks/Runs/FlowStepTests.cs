@@ -158,10 +158,10 @@ public sealed class FlowStepTests
         var child = Assert.Single(run.Work.OfType<StartChildRun>());
         Assert.Equal("backup-restore", child.PlaybookId);
 
-        run.Decide(new ChildRunFinished("restore", Guid.NewGuid(), true, null, null));
+        run.Decide(new RecordChildRunEnded("restore", Guid.NewGuid(), true, null, null));
         Assert.Empty(run.Work.OfType<PerformAction>());
 
-        run.Decide(new ChildRunFinished("restore", child.ChildRunId, true, null, new JsonObject { ["restored"] = true }));
+        run.Decide(new RecordChildRunEnded("restore", child.ChildRunId, true, null, new JsonObject { ["restored"] = true }));
         Assert.Equal("tell", run.LastAction.StepId);
     }
 
@@ -176,8 +176,8 @@ public sealed class FlowStepTests
         var decision = engine.Start(playbook, new StartRun(Guid.NewGuid(), 1, null, "playbook", "k", false, [], parent, "restore"),
             new RunContext(null, null, "playbook:c", RunFixture.T0));
 
-        var notify = Assert.Single(decision.Work.OfType<NotifyParent>());
-        Assert.Equal((parent, "restore", true), (notify.ParentRunId, notify.ParentStepId, notify.Succeeded));
+        var report = Assert.Single(decision.Work.OfType<ReportChildRunEnded>());
+        Assert.Equal((parent, "restore", true), (report.ParentRunId, report.ParentStepId, report.Succeeded));
     }
 }
 
@@ -205,7 +205,7 @@ public sealed class WaitingStepTimeoutTests
         Assert.Equal(StepStatus.Failed, run.Run.Step("restore")!.Status);
         Assert.Contains("PT10M", run.Run.Step("restore")!.Error, StringComparison.Ordinal);
         Assert.Equal("escalate", run.LastAction.StepId);
-        Assert.Empty(run.Decide(new ChildRunFinished("restore", child.ChildRunId, false, "cancelled", null)).Events);
+        Assert.Empty(run.Decide(new RecordChildRunEnded("restore", child.ChildRunId, false, "cancelled", null)).Events);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class WaitingStepTimeoutTests
         run.Now = RunFixture.T0.AddMinutes(1);
         run.Decide(new WakeStep("restore", 1));
 
-        Assert.Empty(run.Decide(new ChildRunFinished("restore", first.ChildRunId, false, "cancelled", null)).Events);
+        Assert.Empty(run.Decide(new RecordChildRunEnded("restore", first.ChildRunId, false, "cancelled", null)).Events);
         var retry = run.Work.OfType<WakeAt>().Last();
         Assert.Equal(2, retry.Attempt);
         run.Now = retry.At;
@@ -229,7 +229,7 @@ public sealed class WaitingStepTimeoutTests
 
         var second = run.Work.OfType<StartChildRun>().Last();
         Assert.NotEqual(first.ChildRunId, second.ChildRunId);
-        run.Decide(new ChildRunFinished("restore", second.ChildRunId, true, null, null));
+        run.Decide(new RecordChildRunEnded("restore", second.ChildRunId, true, null, null));
         Assert.Equal(RunStatus.Completed, run.Run.Status);
     }
 

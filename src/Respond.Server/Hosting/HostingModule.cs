@@ -5,9 +5,10 @@ using Scalar.AspNetCore;
 
 namespace Respond.Server.Hosting;
 
-public static class HostingSetup
+/// <summary>What every route shares: problems, JSON, health, telemetry, OpenAPI, the Hangfire dashboard.</summary>
+public static class HostingModule
 {
-    public static void AddRespondHosting(this WebApplicationBuilder builder)
+    public static void AddHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.Configure<JsonOptions>(o => JsonConventions.Apply(o.SerializerOptions));
@@ -24,7 +25,7 @@ public static class HostingSetup
         builder.AddRespondTelemetry();
     }
 
-    public static void UseRespondHosting(this WebApplication app)
+    public static void UseHosting(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after sees the client's scheme and address
         app.UseMiddleware<RequestLogging>();
@@ -33,7 +34,7 @@ public static class HostingSetup
         app.UseMiddleware<QueryGuard>();
     }
 
-    public static void MapRespondHosting(this WebApplication app)
+    public static void MapHosting(this WebApplication app)
     {
         app.MapRespondHealthChecks();
         app.MapOpenApi().AllowAnonymous();
@@ -42,34 +43,5 @@ public static class HostingSetup
             "admin",
             "/hangfire",
             new DashboardOptions { Authorization = [], DashboardTitle = "Respond jobs", DisplayStorageConnectionString = false });
-        app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route.")).RequireAuthorization(Auth.Roles.Viewer);
-    }
-}
-
-/// <summary>PostgreSQL down is not a bug: 503 with Retry-After, so senders try again.</summary>
-internal sealed class StorageUnavailableHandler(IProblemDetailsService problems, ILogger<StorageUnavailableHandler> logger)
-    : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (!Storage.StorageFailures.IsUnavailable(exception))
-        {
-            return false;
-        }
-
-        logger.LogWarning("Storage unavailable: {Reason}", exception.GetBaseException().Message);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Storage is unavailable.",
-                Detail = "Nothing was stored. Try again after the Retry-After interval.",
-            },
-        });
     }
 }

@@ -1,6 +1,7 @@
 namespace Respond.Server.Approvals;
 
-public static class ApprovalEndpoints
+/// <summary>The approvals inbox and decisions: <c>/api/approvals</c> (approvals are steps of runs; they store nothing of their own).</summary>
+public static class ApprovalsModule
 {
     public static void MapApprovals(this WebApplication app)
     {

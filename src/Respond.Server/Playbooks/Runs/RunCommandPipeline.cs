@@ -5,8 +5,11 @@ using Respond.Server.Playbooks.Library;
 
 namespace Respond.Server.Playbooks.Runs;
 
-/// <summary>The shared answer of run commands: 404, 409 with the reason, 403 for four eyes, or the run's new state.</summary>
-public static class RunCommandEndpoints
+/// <summary>
+/// The path every run command from HTTP shares (cancel, retry, approval decisions): apply it through <see cref="RunTransitions"/>
+/// and answer 404, 409 with the reason, 403 for four eyes, or the run's new state.
+/// </summary>
+public static class RunCommandPipeline
 {
     public static async Task<IResult> ApplyAsync(Guid runId, RunCommand command, HttpContext context, RunTransitions transitions,
         IPlaybookCatalog catalog, CancellationToken ct)

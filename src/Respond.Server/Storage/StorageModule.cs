@@ -1,23 +1,18 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
-using Respond.Domain.Incidents;
-using Respond.Domain.Playbooks.Runs;
-using Respond.Server.Alerts;
-using Respond.Server.Incidents;
-using Respond.Server.Metrics;
-using Respond.Server.Playbooks.Library;
-using Respond.Server.Playbooks.Runs;
 using Respond.Server.Storage.Embedded;
 using Weasel.Core;
 using Wolverine.Marten;
 
 namespace Respond.Server.Storage;
 
-public static class StorageSetup
+/// <summary>The connection string every part of Respond uses (after the embedded cluster has started, when it is used).</summary>
+public sealed record RespondDatabase(string ConnectionString);
+
+public static class StorageModule
 {
     public const string ConnectionName = "Respond";
 
@@ -25,7 +20,7 @@ public static class StorageSetup
     /// Marten (events, documents, projections) and Hangfire share one PostgreSQL database: the
     /// configured one, or a private cluster under <c>.respond/postgres/</c> when none is configured.
     /// </summary>
-    public static void AddRespondStorage(this WebApplicationBuilder builder)
+    public static void AddStorage(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -36,19 +31,17 @@ public static class StorageSetup
         connectionString = Tuned(connectionString);
         var services = builder.Services;
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        services.AddSingleton(sp => new IntakeLookups(connectionString, sp.GetRequiredService<IDocumentStore>()));
+        services.AddSingleton(new RespondDatabase(connectionString));
 
-        // Solo by default: HotCold's leader election takes a Medallion advisory lock, and the
-        // DistributedLock.Core served here (1.0.9) lacks the type the patched Postgres lock needs
-        // (docs/DIVERGENCES.md). Set HotCold once a compatible Patched.DistributedLock.Core exists.
-        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.Solo);
+        // HotCold: nodes on one database elect one leader (a PostgreSQL advisory lock) to run the async projections.
+        var daemonMode = builder.Configuration.GetValue("Respond:Storage:DaemonMode", DaemonMode.HotCold);
         services.AddMarten(_ => ConfigureMarten(connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(daemonMode)
             .IntegrateWithWolverine();
 
-        builder.AddRespondMessaging();
+        builder.AddWolverineMessaging();
 
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -85,26 +78,7 @@ public static class StorageSetup
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.MetadataConfig.UserNameEnabled = true;
 
-        // Inline: the API reads its own writes. Async: metrics may trail by a moment.
-        options.Projections.Add(new IncidentProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new IncidentMetricsProjection(), ProjectionLifecycle.Async);
-        options.Projections.Add(new RunProjection(), ProjectionLifecycle.Inline);
-
-        // Real columns, not JSON expression indexes: cheaper to keep up on every incident write,
-        // and the queue sorts and counts on them directly.
-        options.Schema.For<Incident>()
-            .Duplicate(x => x.OpenedAt)
-            .Duplicate(x => x.Status)
-            .Duplicate(x => x.Severity)
-            .Duplicate(x => x.Assignee!);
-        options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
-        options.Schema.For<AlertRecord>().Index(x => x.IncidentId!);
-        options.Schema.For<CorrelationSlot>();
-        options.Schema.For<PlaybookRun>().Duplicate(x => x.IncidentId!).Duplicate(x => x.StartedAt).Duplicate(x => x.Status);
-        options.Schema.For<Auth.SessionRecord>();
-        options.Schema.For<Auth.ActorProfile>();
-        options.Schema.For<Auth.DataProtectionKey>();
-        PlaybookLibrarySetup.ConfigureStorage(options);
+        // Each slice adds its own documents and projections (services.ConfigureMarten in its module).
         return options;
     }
 

@@ -3,8 +3,8 @@ using Respond.Server.Connectors.Kinds;
 
 namespace Respond.Server.Connectors;
 
-/// <summary>Registers the connector kinds and the configured connectors; maps <c>GET /api/connectors</c>.</summary>
-public static class ConnectorSetup
+/// <summary>The connector kinds and the configured connectors: <c>GET /api/connectors</c>.</summary>
+public static class ConnectorsModule
 {
     public static void AddConnectors(this WebApplicationBuilder builder) => builder.Services.AddConnectorServices();
 

@@ -5,18 +5,8 @@ using Respond.Domain.Playbooks.Expressions;
 namespace Respond.Server.Playbooks.Library;
 
 /// <summary>Playbook definitions: storage, the file loader, validation and the <c>/api/playbooks</c> routes.</summary>
-public static class PlaybookLibrarySetup
+public static class PlaybookLibraryModule
 {
-    /// <summary>Marten documents and indexes of the library; called from the storage set-up.</summary>
-    public static void ConfigureStorage(StoreOptions options)
-    {
-        options.Schema.For<PlaybookDraft>();
-        options.Schema.For<PlaybookVersionRecord>()
-            .Duplicate(x => x.PlaybookId)
-            .Duplicate(x => x.Version);
-        options.Schema.For<PlaybookHead>().UseOptimisticConcurrency(true);
-    }
-
     public static void AddPlaybookLibrary(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,6 +17,14 @@ public static class PlaybookLibrarySetup
         services.AddSingleton<PlaybookChecker>();
         services.AddSingleton<PlaybookPublisher>();
         services.AddHostedService<PlaybookFileLoader>();
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<PlaybookDraft>();
+            options.Schema.For<PlaybookVersionRecord>()
+                .Duplicate(x => x.PlaybookId)
+                .Duplicate(x => x.Version);
+            options.Schema.For<PlaybookHead>().UseOptimisticConcurrency(true);
+        });
     }
 
     public static void MapPlaybookLibrary(this WebApplication app)

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Respond.Server.Hosting;
 
@@ -13,14 +12,14 @@ namespace Respond.Server.Auth;
 /// <c>Respond:Auth:Authority</c> is set), or the console's session cookie; every route then
 /// needs a role, and anything not marked public needs at least a signed-in user.
 /// </summary>
-public static class AuthSetup
+public static class AuthModule
 {
     public const string Selector = "Respond";
     public const string CookieScheme = "Session";
     public const string JwtScheme = "Jwt";
     public const string CookieName = "respond_session";
 
-    public static void AddRespondAuth(this WebApplicationBuilder builder)
+    public static void AddAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var config = builder.Configuration;
@@ -77,11 +76,18 @@ public static class AuthSetup
             .AddRolePolicies();
     }
 
-    public static void UseRespondAuth(this WebApplication app)
+    public static void UseAuth(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseMiddleware<CookieCsrfGuard>();
         app.UseAuthorization();
+    }
+
+    /// <summary>Sessions, and the 404 for unknown <c>/api/*</c> routes (to signed-in users only: the rest get 401).</summary>
+    public static void MapAuth(this WebApplication app)
+    {
+        app.MapSession();
+        app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route.")).RequireAuthorization(Roles.Viewer);
     }
 
     private static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder builder)
@@ -118,82 +124,5 @@ public static class AuthSetup
         }
 
         context.ReplacePrincipal(SessionEndpoints.SessionPrincipal(user, sessionId!));
-    }
-}
-
-/// <summary>OIDC tokens carry raw role names; give them the same implications as API-key users.</summary>
-internal sealed class RoleExpansion : IClaimsTransformation
-{
-    public Task<System.Security.Claims.ClaimsPrincipal> TransformAsync(System.Security.Claims.ClaimsPrincipal principal)
-    {
-        if (principal.Identity is not System.Security.Claims.ClaimsIdentity { IsAuthenticated: true } identity
-            || identity.AuthenticationType is ApiKeyAuthenticationHandler.SchemeName or AuthSetup.CookieScheme)
-        {
-            return Task.FromResult(principal);
-        }
-
-        var granted = identity.FindAll(identity.RoleClaimType).Select(c => c.Value).ToList();
-        foreach (var role in Roles.Expand(granted).Except(granted))
-        {
-            identity.AddClaim(new System.Security.Claims.Claim(identity.RoleClaimType, role));
-        }
-
-        return Task.FromResult(principal);
-    }
-}
-
-/// <summary>401 and 403 as problem documents rather than redirects or empty bodies.</summary>
-internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
-{
-    private readonly AuthorizationMiddlewareResultHandler fallback = new();
-
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
-    {
-        if (result.Challenged && context.Items[ApiKeyAuthenticationHandler.TooManyFailures] is TimeSpan wait)
-        {
-            return Problems.WriteTooManyRequestsAsync(context, wait);
-        }
-
-        if (result.Challenged)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required.",
-                "Send Authorization: Bearer <api key or token>, or sign in at POST /api/session.");
-        }
-
-        if (result.Forbidden)
-        {
-            var roles = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles);
-            return Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Your role does not allow this.",
-                $"This needs the role: {string.Join(", ", roles)}.");
-        }
-
-        return fallback.HandleAsync(next, context, policy, result);
-    }
-}
-
-/// <summary>
-/// A cookie is sent by the browser on its own, so an unsafe request riding on it must also carry a
-/// header a cross-site form cannot set.
-/// </summary>
-internal sealed class CookieCsrfGuard(RequestDelegate next)
-{
-    public const string Header = "X-Requested-With";
-    public const string Value = "respond";
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        var viaCookie = context.User.Identity is { IsAuthenticated: true, AuthenticationType: AuthSetup.CookieScheme };
-        var unsafeMethod = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-            || HttpMethods.IsOptions(context.Request.Method));
-        // The Hangfire dashboard carries its own antiforgery token.
-        var dashboard = context.Request.Path.StartsWithSegments("/hangfire");
-        if (viaCookie && unsafeMethod && !dashboard && context.Request.Headers[Header] != Value)
-        {
-            return Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Missing X-Requested-With header.",
-                $"Requests that change something with a session cookie must send {Header}: {Value}.");
-        }
-
-        return next(context);
     }
 }

@@ -11,9 +11,9 @@ namespace Respond.Server.Storage;
 /// Wolverine on the Marten outbox: every message is a row in PostgreSQL written in the transaction
 /// that caused it (durable local queues), so work survives a crash and any node can finish it.
 /// </summary>
-public static class MessagingSetup
+public static class WolverineMessaging
 {
-    public static void AddRespondMessaging(this WebApplicationBuilder builder)
+    public static void AddWolverineMessaging(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         builder.Host.UseWolverine(opts =>

@@ -1,0 +1,3 @@
+namespace Respond.Server.Playbooks.Runs;
+
+public sealed class RunNotFoundException(Guid runId) : Exception($"No run {runId}.");
