@@ -17,7 +17,8 @@ internal sealed class BenchDatabase : IDisposable
     private readonly string? _adminConnection;
     private readonly ILogger _logger;
 
-    private BenchDatabase(string name, string connectionString, EmbeddedPostgres? cluster, string? clusterFolder, string? adminConnection, ILogger logger)
+    private BenchDatabase(string name, string connectionString, EmbeddedPostgres? cluster, string? clusterFolder, string? adminConnection,
+        ILogger logger)
     {
         Name = name;
         ConnectionString = connectionString;

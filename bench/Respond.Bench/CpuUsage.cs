@@ -39,7 +39,8 @@ internal sealed record CpuSample(double Server, double PostgreSql, double Bench,
             ? "n/a (measured for the private cluster only)"
             : string.Create(culture, $"{PostgreSql / seconds:0.00}, others {Others / seconds:0.00}");
         return string.Create(culture,
-            $"CPU, cores busy: server {Server / seconds:0.00}, bench {Bench / seconds:0.00}, PostgreSQL {postgres}; whole machine {MachineBusy / seconds:0.00} of {Environment.ProcessorCount}");
+            $"CPU, cores busy: server {Server / seconds:0.00}, bench {Bench / seconds:0.00}, PostgreSQL {postgres}; whole machine " +
+                $"{MachineBusy / seconds:0.00} of {Environment.ProcessorCount}");
     }
 
     public static CpuSample operator -(CpuSample after, CpuSample before) => new(

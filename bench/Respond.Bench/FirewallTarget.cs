@@ -124,7 +124,8 @@ internal sealed class FirewallTarget : IAsyncDisposable
     }
 
     private static int? FirstOctet(string ip) =>
-        ip.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot && byte.TryParse(ip.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var octet)
+        ip.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
+            && byte.TryParse(ip.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var octet)
             ? octet
             : null;
 

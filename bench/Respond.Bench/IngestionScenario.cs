@@ -22,7 +22,8 @@ internal static class IngestionScenario
         var culture = CultureInfo.InvariantCulture;
 
         Console.WriteLine(
-            $"Respond ingestion benchmark: {options.Concurrency} senders, {options.WarmUp} warm-up alerts, {options.Seconds} s timed run, {options.Alerts} alerts in total, {Environment.ProcessorCount} cores");
+            $"Respond ingestion benchmark: {options.Concurrency} senders, {options.WarmUp} warm-up alerts, {options.Seconds} s timed run, " +
+                $"{options.Alerts} alerts in total, {Environment.ProcessorCount} cores");
 
         using var stack = await BenchStack.StartAsync(context, settings: null, logFile: null);
         var server = stack.Server;
@@ -53,7 +54,8 @@ internal static class IngestionScenario
 
         // 3. pgbench on the same server, same number of clients, while Respond is idle.
         Console.WriteLine($"pgbench: {options.Concurrency} clients, {BenchOptions.PgBenchSeconds} s of 1 KB inserts…");
-        var tps = await PgBench.InsertTpsAsync(stack.Database.ConnectionString, options.Concurrency, TimeSpan.FromSeconds(BenchOptions.PgBenchSeconds), cancellationToken);
+        var tps = await PgBench.InsertTpsAsync(stack.Database.ConnectionString, options.Concurrency,
+            TimeSpan.FromSeconds(BenchOptions.PgBenchSeconds), cancellationToken);
         Console.WriteLine(string.Create(culture, $"  tps {tps:0}"));
 
         // 4. Fill up to --alerts, then look at the server's memory and at the list with that many incidents.
@@ -73,29 +75,38 @@ internal static class IngestionScenario
         var errors = warmUp.ErrorCount + run.ErrorCount + (fill?.ErrorCount ?? 0);
         Console.WriteLine();
         Console.WriteLine($"== Respond ingestion benchmark ({Environment.ProcessorCount} cores)");
-        Console.WriteLine(string.Create(culture, $"alerts/s sustained ({options.Concurrency} senders, {options.Seconds} s): {run.PerSecond:0}  ({run.Accepted} alerts, {run.ErrorCount} errors)"));
-        Console.WriteLine(string.Create(culture, $"time to 202 p50/p90/p99/max ms:        {latency.P50:0.0} / {latency.P90:0.0} / {latency.P99:0.0} / {latency.Max:0.0}"));
-        Console.WriteLine(string.Create(culture, $"plain 1 KB commit beside it p99/max ms: {commits.P99:0.0} / {commits.Max:0.0}  ({ProbeCommitsPerSecond}/s: the disk's and the cores' own tail)"));
+        Console.WriteLine(string.Create(culture,
+            $"alerts/s sustained ({options.Concurrency} senders, {options.Seconds} s): {run.PerSecond:0}  ({run.Accepted} alerts, " +
+                $"{run.ErrorCount} errors)"));
+        Console.WriteLine(string.Create(culture,
+            $"time to 202 p50/p90/p99/max ms:        {latency.P50:0.0} / {latency.P90:0.0} / {latency.P99:0.0} / {latency.Max:0.0}"));
+        Console.WriteLine(string.Create(culture,
+            $"plain 1 KB commit beside it p99/max ms: {commits.P99:0.0} / {commits.Max:0.0}  ({ProbeCommitsPerSecond}/s: the disk's and the " +
+                $"cores' own tail)"));
         Console.WriteLine(string.Create(culture, $"pgbench 1 KB insert tps ({options.Concurrency} clients):   {tps:0}"));
         Console.WriteLine(string.Create(culture, $"ratio to pgbench:                       {run.PerSecond / tps:0.00}"));
         Console.WriteLine(string.Create(culture, $"server RSS after {load.TotalAccepted} alerts:         {rssMegabytes:0} MB"));
-        Console.WriteLine(string.Create(culture, $"incident list (page 1 of {list.Total}) ms:    {list.MedianMs:0.0}  (median of {list.Calls}; first call {list.FirstMs:0.0})"));
+        Console.WriteLine(string.Create(culture,
+            $"incident list (page 1 of {list.Total}) ms:    {list.MedianMs:0.0}  (median of {list.Calls}; first call {list.FirstMs:0.0})"));
         if (fill is not null)
         {
-            Console.WriteLine(string.Create(culture, $"fill phase alerts/s:                    {fill.PerSecond:0}  ({fill.Accepted} alerts in {fill.Elapsed.TotalSeconds:0} s)"));
+            Console.WriteLine(string.Create(culture,
+                $"fill phase alerts/s:                    {fill.PerSecond:0}  ({fill.Accepted} alerts in {fill.Elapsed.TotalSeconds:0} s)"));
         }
 
         if (cpu is not null && run.Accepted > 0)
         {
             var postgres = double.IsNaN(cpu.PostgreSql) ? "n/a" : (cpu.PostgreSql * 1000 / run.Accepted).ToString("0.00", culture);
             Console.WriteLine(string.Create(culture,
-                $"CPU ms per alert server / PostgreSQL:   {cpu.Server * 1000 / run.Accepted:0.00} / {postgres}  (machine {100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy in the timed run)"));
+                $"CPU ms per alert server / PostgreSQL:   {cpu.Server * 1000 / run.Accepted:0.00} / {postgres}  (machine " +
+                    $"{100 * cpu.MachineBusy / cpu.MachineTotal:0}% busy in the timed run)"));
         }
 
         Console.WriteLine($"errors (non-202, all phases):           {errors}");
         if (list.Total != load.TotalAccepted)
         {
-            Console.WriteLine($"note: {load.TotalAccepted} alerts were accepted but the list counts {list.Total} incidents (each distinct alert should open one).");
+            Console.WriteLine($"note: {load.TotalAccepted} alerts were accepted but the list counts {list.Total} incidents (each distinct alert " +
+                "should open one).");
         }
 
         server.WriteLogSummary("Warning");

@@ -72,7 +72,8 @@ internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sou
     /// <paramref name="answered"/> gets each alert's sequence number, the Stopwatch timestamp taken just before its
     /// POST was sent, and its time to 202 in Stopwatch ticks (null when it was not accepted).
     /// </summary>
-    public async Task<LoadResult> RunAtRateAsync(double perSecond, TimeSpan duration, Action<long, long, long?> answered, CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAtRateAsync(double perSecond, TimeSpan duration, Action<long, long, long?> answered,
+        CancellationToken cancellationToken)
     {
         var phase = new Phase(() => true, _ => { });
         var count = (long)Math.Round(perSecond * duration.TotalSeconds);
@@ -138,7 +139,10 @@ internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sou
         var n = Interlocked.Increment(ref _sequence);
         using var request = new HttpRequestMessage(HttpMethod.Post, _webhook)
         {
-            Content = new ByteArrayContent(alertBody is null ? AlertBody(n) : alertBody(n)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(alertBody is null ? AlertBody(n) : alertBody(n))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
         };
         request.Headers.Authorization = _authorization;
 
@@ -181,7 +185,8 @@ internal sealed class LoadGenerator(HttpClient http, Uri baseAddress, string sou
     private byte[] AlertBody(long n)
     {
         var json = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"id":"bench-{{_runId}}-{{n}}","title":"Bench alert {{n}}","severity":"{{Severities[n % Severities.Length]}}","ip":"10.{{(n >> 16) & 255}}.{{(n >> 8) & 255}}.{{n & 255}}"}""");
+            $$"""{"id":"bench-{{_runId}}-{{n}}","title":"Bench alert {{n}}","severity":"{{Severities[n % Severities.Length]}}","ip":"10.""" +
+            $$"""{{(n >> 16) & 255}}.{{(n >> 8) & 255}}.{{n & 255}}"}""");
         return Encoding.UTF8.GetBytes(json);
     }
 

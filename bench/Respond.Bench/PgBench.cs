@@ -18,7 +18,8 @@ internal static partial class PgBench
 
     public static async Task<double> InsertTpsAsync(string connectionString, int clients, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connectionString, $"DROP TABLE IF EXISTS {Table}; CREATE TABLE {Table}(id bigserial PRIMARY KEY, payload text);", cancellationToken);
+        await ExecuteAsync(connectionString, $"DROP TABLE IF EXISTS {Table}; CREATE TABLE {Table}(id bigserial PRIMARY KEY, payload text);",
+            cancellationToken);
         var script = Path.GetTempFileName();
         try
         {
@@ -36,7 +37,8 @@ internal static partial class PgBench
         }
     }
 
-    private static async Task<string> RunAsync(string connectionString, int clients, TimeSpan duration, string script, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string connectionString, int clients, TimeSpan duration, string script,
+        CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var info = new ProcessStartInfo(Executable())
@@ -82,7 +84,8 @@ internal static partial class PgBench
         }
 
         var text = await output + Environment.NewLine + await error;
-        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"pgbench failed with exit code {process.ExitCode}:{Environment.NewLine}{text}");
+        return process.ExitCode == 0 ? text
+            : throw new InvalidOperationException($"pgbench failed with exit code {process.ExitCode}:{Environment.NewLine}{text}");
     }
 
     // The pgbench next to the server binaries matches the cluster's version; else whatever is on PATH.

@@ -144,7 +144,8 @@ internal sealed class ServerUnderTest : IDisposable
         {
             // 137 = SIGKILL, 143 = SIGTERM: somebody else's kill, not a crash of its own.
             throw new InvalidOperationException(
-                $"Respond.Server (pid {Pid}) exited with code {_process.ExitCode} during {during}. Its last log lines:{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
+                $"Respond.Server (pid {Pid}) exited with code {_process.ExitCode} during {during}. Its last log " +
+                    $"lines:{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
         }
     }
 
@@ -220,7 +221,8 @@ internal sealed class ServerUnderTest : IDisposable
             if (_process.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"Respond.Server exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
+                    $"Respond.Server exited with code {_process.ExitCode} before it was " +
+                        $"ready:{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
             }
 
             try
@@ -243,7 +245,8 @@ internal sealed class ServerUnderTest : IDisposable
         }
 
         throw new TimeoutException(
-            $"Respond.Server was not ready within {ReadyTimeout.TotalSeconds:0} s (last: {last}):{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
+            $"Respond.Server was not ready within {ReadyTimeout.TotalSeconds:0} s (last: " +
+                $"{last}):{Environment.NewLine}{string.Join(Environment.NewLine, _logTail)}");
     }
 
     private void Keep(string? line)

@@ -22,7 +22,8 @@ public static class AlertParsers
             AlertmanagerParser.Kind => new AlertmanagerParser(),
             GrafanaParser.Kind => new GrafanaParser(),
             GenericParser.Kind => new GenericParser(
-                mapping ?? throw new ArgumentException("A generic source needs a Mapping section (at least Title and Fingerprint).", nameof(mapping))),
+                mapping
+                    ?? throw new ArgumentException("A generic source needs a Mapping section (at least Title and Fingerprint).", nameof(mapping))),
             _ => throw new ArgumentException(
                 $"Unknown source kind '{kind}'. Known kinds: {string.Join(", ", Kinds)}.", nameof(kind)),
         };

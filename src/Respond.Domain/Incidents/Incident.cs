@@ -43,7 +43,6 @@ public sealed record Incident
     /// <summary>Entity values left out of <see cref="Entities"/> to keep it bounded, per kind.</summary>
     public EntityCounts EntitiesOmitted { get; init; } = EntityCounts.Zero;
     public IReadOnlyList<Comment> Comments { get; init; } = [];
-    public IReadOnlyList<RunSummary> Runs { get; init; } = [];
 
     public bool IsClosed => Status == IncidentStatus.Closed;
 

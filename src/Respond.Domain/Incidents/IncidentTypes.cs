@@ -50,5 +50,3 @@ public sealed record IncidentAlert(
 public sealed record Observable(string Type, string Value);
 
 public sealed record Comment(Guid Id, string Text, string Author, DateTimeOffset At);
-
-public sealed record RunSummary(Guid Id, string PlaybookId, string Status);

@@ -1,4 +1,5 @@
 using Marten;
+using Respond.Domain.Common;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
@@ -23,7 +24,7 @@ public static class ListApprovals
 
         if (!EnumWords.TryParseList<ApprovalStatus>(status, out var statuses))
         {
-            return Problems.BadRequest("status is a comma-separated list of pending, approved, rejected, expired, cancelled.");
+            return Problems.BadRequest($"status is a comma-separated list of {string.Join(", ", ContractWords.All<ApprovalStatus>())}.");
         }
 
         IQueryable<PlaybookRun> query = session.Query<PlaybookRun>();

@@ -78,7 +78,8 @@ public sealed class ConfiguredConnectors : IConnectors
         var problems = InputValidator.Validate(op!.InputSchema, input);
         if (problems.Count > 0)
         {
-            throw new ConnectorException(scrubber.Scrub($"Connector '{entry.Connector.Name}' {op.Name}: {string.Join(" ", problems)}"), retryable: false);
+            throw new ConnectorException(scrubber.Scrub($"Connector '{entry.Connector.Name}' {op.Name}: {string.Join(" ", problems)}"),
+                retryable: false);
         }
 
         var limit = OutboundHttp.EffectiveTimeout(timeout ?? TimeSpan.Zero);
@@ -104,9 +105,11 @@ public sealed class ConfiguredConnectors : IConnectors
                     RetryAfter = known.RetryAfter,
                 },
                 OperationCanceledException => new ConnectorException(
-                    $"Connector '{request.ConnectorName}' {request.Operation}: did not finish within {(limit * 2).TotalSeconds:0.###} s.", retryable: true),
+                    $"Connector '{request.ConnectorName}' {request.Operation}: did not finish within {(limit * 2).TotalSeconds:0.###} s.",
+                        retryable: true),
                 _ => new ConnectorException(
-                    scrubber.Scrub($"Connector '{request.ConnectorName}' {request.Operation} failed: {ex.GetType().Name}: {ex.Message}"), retryable: false),
+                    scrubber.Scrub($"Connector '{request.ConnectorName}' {request.Operation} failed: {ex.GetType().Name}: {ex.Message}"),
+                        retryable: false),
             };
             logger.LogWarning("Connector {Connector} {Operation} failed after {ElapsedMs:0} ms (retryable: {Retryable}): {Reason}",
                 request.ConnectorName, request.Operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failure.Retryable, failure.Message);
@@ -125,7 +128,8 @@ public sealed class ConfiguredConnectors : IConnectors
 
         found = entry.Kind.Operations.FirstOrDefault(o => o.Name.Equals(operation, StringComparison.OrdinalIgnoreCase));
         return found is null
-            ? $"Connector '{entry.Connector.Name}' ({entry.Kind.Kind}) has no operation '{operation}'; it has {string.Join(", ", entry.Kind.Operations.Select(o => o.Name))}."
+            ? $"Connector '{entry.Connector.Name}' ({entry.Kind.Kind}) has no operation '{operation}'; it has " +
+                $"{string.Join(", ", entry.Kind.Operations.Select(o => o.Name))}."
             : null;
     }
 

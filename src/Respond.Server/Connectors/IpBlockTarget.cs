@@ -36,7 +36,8 @@ public sealed record IpBlockTarget(IPAddress Address, int? PrefixLength)
         int? prefix = null;
         if (parts.Length == 2)
         {
-            if (!int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) || p > bits)
+            if (!int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p)
+                || p > bits)
             {
                 problem = $"has a prefix length that is not 0 to {bits}.";
                 return false;

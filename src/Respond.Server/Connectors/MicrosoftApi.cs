@@ -35,7 +35,8 @@ public sealed class MicrosoftApi(OutboundHttp http, OAuthTokens tokens)
     private static OAuthClient ClientOf(ConnectorRequest request, MicrosoftService service)
     {
         var tokenUrl = request.OptionalSetting("TokenUrl") is null
-            ? request.UrlSetting("TokenUrl", $"https://login.microsoftonline.com/{Uri.EscapeDataString(request.Setting("TenantId"))}/oauth2/v2.0/token")
+            ? request.UrlSetting("TokenUrl",
+                $"https://login.microsoftonline.com/{Uri.EscapeDataString(request.Setting("TenantId"))}/oauth2/v2.0/token")
             : request.UrlSetting("TokenUrl");
         return new OAuthClient(tokenUrl, request.Setting("ClientId"), request.Setting("ClientSecret"),
             request.OptionalSetting("Scope") ?? service.DefaultScope);

@@ -56,7 +56,8 @@ public sealed class OAuthTokens(OutboundHttp http, TimeProvider clock)
         }
     }
 
-    private async Task<(string Token, TimeSpan Lifetime)> RequestAsync(ConnectorRequest request, OAuthClient client, CancellationToken cancellationToken)
+    private async Task<(string Token, TimeSpan Lifetime)> RequestAsync(ConnectorRequest request, OAuthClient client,
+        CancellationToken cancellationToken)
     {
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -76,7 +77,8 @@ public sealed class OAuthTokens(OutboundHttp http, TimeProvider clock)
         if (body?["access_token"] is not JsonValue tokenValue || tokenValue.GetValueKind() != JsonValueKind.String)
         {
             throw new ConnectorException(
-                $"Connector '{request.ConnectorName}' {request.Operation}: the token endpoint ({client.TokenUrl.Authority}) answered without an access_token.",
+                $"Connector '{request.ConnectorName}' {request.Operation}: the token endpoint ({client.TokenUrl.Authority}) answered without an " +
+                    "access_token.",
                 retryable: false, answer.Status);
         }
 

@@ -1,7 +1,6 @@
-using Marten;
+using Respond.Domain.Common;
 using Respond.Domain.Incidents;
 using Respond.Server.Auth;
-using Respond.Server.Hosting;
 
 namespace Respond.Server.Incidents;
 
@@ -10,13 +9,8 @@ public static class CloseIncidentEndpoint
 {
     public sealed record Body(Classification? Classification, string? Reason);
 
-    public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/close", (
-        Guid id, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        IncidentCommands.RunAsync<Body>(id, context, session, (incident, body) => IncidentDecider.Decide(incident, new CloseIncident(
-            body?.Classification ?? throw new InvalidCommandException(
-                "classification is required: true-positive, benign-positive, false-positive or undetermined."),
-            body.Reason ?? "", context.User.Actor(), clock.GetUtcNow())), ct))
-        .RequireAuthorization(Roles.Responder)
-        .Produces<CommandAnswer>()
-        .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+    public static void Map(RouteGroupBuilder group) => group.MapIncidentCommand<Body>("/{id:guid}/close", Roles.Responder,
+        (incident, body, actor, now) => IncidentDecider.Decide(incident, new CloseIncident(
+            body?.Classification ?? throw new InvalidCommandException($"classification is required: {ContractWords.OneOf<Classification>()}."),
+            body.Reason ?? "", actor, now)));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marten;
+using Respond.Domain.Common;
 using Respond.Domain.Incidents;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
@@ -56,9 +57,7 @@ public static class GetIncident
             .OrderBy(r => r.StartedAt)
             .Select(r => new { r.Id, r.PlaybookId, r.Status })
             .ToListAsync(ct);
-        return Results.Ok(incident with
-        {
-            Runs = runs.Select(r => new RunSummary(r.Id, r.PlaybookId, r.Status.ToString().ToLowerInvariant())).ToList(),
-        });
-    }).RequireAuthorization(Roles.Viewer).Produces<Incident>().ProducesProblem(400).ProducesProblem(404);
+        return Results.Ok(IncidentDetails.From(incident,
+            runs.Select(r => new RunSummary(r.Id, r.PlaybookId, ContractWords.Of(r.Status))).ToList()));
+    }).RequireAuthorization(Roles.Viewer).Produces<IncidentDetails>().ProducesProblem(400).ProducesProblem(404);
 }

@@ -38,11 +38,12 @@ public static class ListIncidents
 
         var (pageNumber, size) = (paging.Page, paging.PageSize);
 
-        if (!EnumWords.TryParseList<IncidentStatus>(status, out var statuses) || !EnumWords.TryParseList<Severity>(severity, out var severities))
+        if (!EnumWords.TryParseList<IncidentStatus>(status, out var statuses)
+            || !EnumWords.TryParseList<Severity>(severity, out var severities))
         {
             return Problems.BadRequest(
-                "status is a comma-separated list of new, acknowledged, contained, recovered, closed; " +
-                "severity of informational, low, medium, high, critical.");
+                $"status is a comma-separated list of {string.Join(", ", ContractWords.All<IncidentStatus>())}; " +
+                $"severity of {string.Join(", ", ContractWords.All<Severity>())}.");
         }
 
         IQueryable<Incident> query = session.Query<Incident>();

@@ -1,7 +1,5 @@
-using Marten;
 using Respond.Domain.Incidents;
 using Respond.Server.Auth;
-using Respond.Server.Hosting;
 
 namespace Respond.Server.Incidents;
 
@@ -10,10 +8,6 @@ public static class ReopenIncidentEndpoint
 {
     public sealed record Body(string? Reason);
 
-    public static void Map(RouteGroupBuilder group) => group.MapPost("/{id:guid}/reopen", (
-        Guid id, HttpContext context, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        IncidentCommands.RunAsync<Body>(id, context, session, (incident, body) => IncidentDecider.Decide(incident, new ReopenIncident(body?.Reason ?? "", context.User.Actor(), clock.GetUtcNow())), ct))
-        .RequireAuthorization(Roles.Responder)
-        .Produces<CommandAnswer>()
-        .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+    public static void Map(RouteGroupBuilder group) => group.MapIncidentCommand<Body>("/{id:guid}/reopen", Roles.Responder,
+        (incident, body, actor, now) => IncidentDecider.Decide(incident, new ReopenIncident(body?.Reason ?? "", actor, now)));
 }

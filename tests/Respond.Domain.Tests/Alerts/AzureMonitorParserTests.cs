@@ -87,7 +87,8 @@ public class AzureMonitorParserTests
         Assert.Equal(Samples.Utc("2025-03-14T02:17:05.1102433Z"), alert.FiredAt);
         Assert.EndsWith("|Fired", alert.DedupKey, StringComparison.Ordinal);
         Assert.Equal(
-            "Repeated failed sign-ins|/subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-sec/providers/microsoft.operationalinsights/workspaces/law-sec-prod",
+            "Repeated failed sign-ins|/subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-sec/" +
+                "providers/microsoft.operationalinsights/workspaces/law-sec-prod",
             alert.CorrelationKey);
         Assert.Equal(["dc-01.corp.contoso.com"], alert.Entities.Hosts);
         Assert.Equal(["203.0.113.45"], alert.Entities.Ips);

@@ -16,7 +16,8 @@ public class DomainDependencyTests
     {
         var references = typeof(Incident).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        var strangers = references.Where(name => !Allowed.Any(allowed => name == allowed || name.StartsWith(allowed + ".", StringComparison.Ordinal)));
+        var strangers = references.Where(name => !Allowed.Any(allowed => name == allowed
+            || name.StartsWith(allowed + ".", StringComparison.Ordinal)));
 
         Assert.True(!strangers.Any(), $"Respond.Domain must stay free of host, storage and messaging libraries, but references: " +
                                        string.Join(", ", strangers));

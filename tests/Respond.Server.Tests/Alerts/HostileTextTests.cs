@@ -287,7 +287,8 @@ public class HostileTextTests(RespondApp app) : IClassFixture<RespondApp>
             Poison(node);
             var text = node.ToJsonString().Replace("POISON", "\\u0000\\ud800", StringComparison.Ordinal);
             var response = await client.SendAsync(Samples.Delivery(source, text));
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{source}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted,
+                $"{source}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 

@@ -54,7 +54,8 @@ public class IntakeLookupTests(RespondApp app) : IClassFixture<RespondApp>
         Assert.Equal(alertIds.Take(3).Select(SlotOf).Order(StringComparer.Ordinal), found.KnownSlots.Order(StringComparer.Ordinal));
         foreach (var (table, (sequential, index)) in after)
         {
-            Assert.True(sequential == before[table].Sequential, $"{table}: {sequential - before[table].Sequential} sequential scans of {Stored} rows");
+            Assert.True(sequential == before[table].Sequential,
+                $"{table}: {sequential - before[table].Sequential} sequential scans of {Stored} rows");
             Assert.True(index > before[table].Index, $"{table}: no index scan");
         }
     }
@@ -84,7 +85,8 @@ public class IntakeLookupTests(RespondApp app) : IClassFixture<RespondApp>
         },
     };
 
-    private static async Task<Dictionary<string, (long Sequential, long Index)>> ScansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static async Task<Dictionary<string,
+        (long Sequential, long Index)>> ScansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         await using var command = new NpgsqlCommand(
             """

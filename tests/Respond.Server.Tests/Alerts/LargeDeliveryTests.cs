@@ -119,7 +119,8 @@ public sealed class LargeDeliveryTests(LargeDeliveryApp app, ITestOutputHelper o
     public async Task A_trigger_expression_works_on_an_incident_of_3000_alerts()
     {
         var groupKey = "{}:{alertname=\\\"Big" + Guid.NewGuid().ToString("N") + "\\\"}";
-        var answer = await (await client.SendAsync(Samples.Delivery("alertmanager", Delivery(groupKey, 3000, fingerprint: "big")))).JsonAsync(HttpStatusCode.Accepted);
+        var answer = await (await client.SendAsync(Samples.Delivery("alertmanager",
+            Delivery(groupKey, 3000, fingerprint: "big")))).JsonAsync(HttpStatusCode.Accepted);
         var incidentId = answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
 
         using var responder = app.As("responder");

@@ -61,7 +61,8 @@ public class RealFormatIngestionTests(RespondApp app) : IClassFixture<RespondApp
             Assert.NotNull(a["externalId"]);
         });
 
-        var resolved = (await (await client.SendAsync(Samples.Delivery(source, Samples.Read(resolvedSample)))).JsonAsync(HttpStatusCode.Accepted))["alerts"]!.AsArray();
+        var resolved = (await (await client.SendAsync(Samples.Delivery(source,
+            Samples.Read(resolvedSample)))).JsonAsync(HttpStatusCode.Accepted))["alerts"]!.AsArray();
         Assert.All(resolved, a =>
         {
             Assert.Equal("resolved", a!["disposition"]!.GetValue<string>());
@@ -84,7 +85,8 @@ public class RealFormatIngestionTests(RespondApp app) : IClassFixture<RespondApp
 
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("select data->'alert'->'raw' is not null from respond.mt_doc_alertrecord where id = @id", connection);
+        await using var command = new Npgsql.NpgsqlCommand("select data->'alert'->'raw' is not null from respond.mt_doc_alertrecord where id = " +
+            "@id", connection);
         command.Parameters.AddWithValue("id", answer["alertId"]!.GetValue<Guid>());
         Assert.True((bool)(await command.ExecuteScalarAsync())!);
     }

@@ -40,7 +40,8 @@ public class WebhookAbuseTests(WebhookAbuseApp app) : IClassFixture<WebhookAbuse
     {
         for (var i = 0; i < 20; i++)
         {
-            var response = await client.SendAsync(From($"198.51.100.{i + 1}", Samples.Delivery("small", Samples.Generic($"flood-{i}"), token: "guess")));
+            var response = await client.SendAsync(From($"198.51.100.{i + 1}",
+                Samples.Delivery("small", Samples.Generic($"flood-{i}"), token: "guess")));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
@@ -63,7 +64,8 @@ public class WebhookAbuseTests(WebhookAbuseApp app) : IClassFixture<WebhookAbuse
         Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
 
         // Same address, right token: someone else's failures never refuse it.
-        await (await client.SendAsync(From(peer, Samples.Delivery("generic", Samples.Generic("right-after-guesses"))))).JsonAsync(HttpStatusCode.Accepted);
+        await (await client.SendAsync(From(peer,
+            Samples.Delivery("generic", Samples.Generic("right-after-guesses"))))).JsonAsync(HttpStatusCode.Accepted);
 
         // Another address still gets its plain 401.
         await (await client.SendAsync(From("203.0.113.78", Samples.Delivery("generic", Samples.Generic("elsewhere"), token: "nope"))))
@@ -74,7 +76,8 @@ public class WebhookAbuseTests(WebhookAbuseApp app) : IClassFixture<WebhookAbuse
     public async Task A_token_source_checks_the_token_before_judging_the_body()
     {
         var huge = $$"""{"id":"big","title":"big","pad":"{{new string('x', ReceiveWebhook.MaxBodyBytes)}}"}""";
-        await (await client.SendAsync(From("203.0.113.90", Samples.Delivery("generic", huge, token: "wrong")))).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await client.SendAsync(From("203.0.113.90",
+            Samples.Delivery("generic", huge, token: "wrong")))).ProblemAsync(HttpStatusCode.Unauthorized);
 
         var notJson = Samples.Delivery("generic", "hello", token: "wrong");
         notJson.Content = new StringContent("hello", Encoding.UTF8, "text/plain");
@@ -93,7 +96,8 @@ public class WebhookAbuseTests(WebhookAbuseApp app) : IClassFixture<WebhookAbuse
             var request = From(peer, Samples.Delivery(source, body, token));
             if (forgedSignature)
             {
-                request.Headers.Add(SourceAuthenticator.SignatureHeader, SourceAuthenticator.Sign("forged", Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
+                request.Headers.Add(SourceAuthenticator.SignatureHeader,
+                    SourceAuthenticator.Sign("forged", Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
             }
 
             var response = await client.SendAsync(request);

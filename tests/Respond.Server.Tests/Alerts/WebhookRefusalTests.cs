@@ -65,7 +65,8 @@ public class WebhookRefusalTests(RespondApp app) : IClassFixture<RespondApp>
     {
         var body = Samples.Generic("signed-1");
         var signed = Samples.Delivery("generic", body, token: null);
-        signed.Headers.Add(SourceAuthenticator.SignatureHeader, SourceAuthenticator.Sign(TestUsers.SigningSecret, Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
+        signed.Headers.Add(SourceAuthenticator.SignatureHeader,
+            SourceAuthenticator.Sign(TestUsers.SigningSecret, Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
         await (await client.SendAsync(signed)).JsonAsync(HttpStatusCode.Accepted);
 
         var replayBody = Samples.Generic("signed-2");
@@ -76,7 +77,8 @@ public class WebhookRefusalTests(RespondApp app) : IClassFixture<RespondApp>
 
         var forgedBody = Samples.Generic("signed-3");
         var forged = Samples.Delivery("generic", forgedBody, token: null);
-        forged.Headers.Add(SourceAuthenticator.SignatureHeader, SourceAuthenticator.Sign("not-the-secret", Encoding.UTF8.GetBytes(forgedBody), DateTimeOffset.UtcNow));
+        forged.Headers.Add(SourceAuthenticator.SignatureHeader,
+            SourceAuthenticator.Sign("not-the-secret", Encoding.UTF8.GetBytes(forgedBody), DateTimeOffset.UtcNow));
         await RefusedAsync(forged, HttpStatusCode.Unauthorized);
 
         // A signature over a different body does not carry over.
@@ -142,7 +144,11 @@ public class WebhookRefusalTests(RespondApp app) : IClassFixture<RespondApp>
     public async Task Storage_unavailable_is_503_with_retry_after_and_recovers()
     {
         var database = new NpgsqlConnectionStringBuilder(app.ConnectionString).Database!;
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(app.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(app.ConnectionString)
+        {
+            Database = "postgres",
+            Pooling = false
+        }.ConnectionString);
         await admin.OpenAsync();
 
         async Task Exec(string sql)

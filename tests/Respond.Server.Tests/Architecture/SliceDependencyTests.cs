@@ -109,6 +109,7 @@ public partial class SliceDependencyTests
     private static partial Regex Using();
 
     // Qualified names the compiler resolves from inside Respond.Server: Storage.StorageFailures, Playbooks.Runs.X, Respond.Server.Auth.Roles.
-    [GeneratedRegex(@"(?<![\w.])((?:Respond\.Server\.)?(?:Alerts|Approvals|Auth|Connectors|Hosting|Incidents|Metrics|Runbooks|Sources|Storage|Playbooks\.\w+))\.[A-Z]")]
+    [GeneratedRegex(@"(?<![\w.])((?:Respond\.Server\.)?" +
+        @"(?:Alerts|Approvals|Auth|Connectors|Hosting|Incidents|Metrics|Runbooks|Sources|Storage|Playbooks\.\w+))\.[A-Z]")]
     private static partial Regex Qualified();
 }

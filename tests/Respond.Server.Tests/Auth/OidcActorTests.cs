@@ -53,7 +53,8 @@ public class OidcActorTests(OidcRunApp app) : IClassFixture<OidcRunApp>
         using var starter = With(app.Issuer.AppToken(AppA, "starter-app", ["responder", "approver"]));
         using var other = With(app.Issuer.AppToken(AppB, "other-app", ["responder", "approver"]));
         var incident = await starter.OpenIncidentAsync("four eyes between apps");
-        var run = await (await starter.PostAsJsonAsync($"/api/incidents/{incident}/runs", new { playbookId = "ask" })).JsonAsync(HttpStatusCode.Created);
+        var run = await (await starter.PostAsJsonAsync($"/api/incidents/{incident}/runs",
+            new { playbookId = "ask" })).JsonAsync(HttpStatusCode.Created);
         var runId = run["id"]!.GetValue<Guid>();
         Assert.Equal(AppA, run["startedBy"]!.GetValue<string>());
 

@@ -32,7 +32,8 @@ public sealed class LocalIssuer : IAsyncDisposable
             ["jwks_uri"] = $"{Authority}/jwks",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
-        app.MapGet("/jwks", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", n = jwk.N, e = jwk.E, alg = "RS256" } } }));
+        app.MapGet("/jwks",
+            () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", n = jwk.N, e = jwk.E, alg = "RS256" } } }));
         await app.StartAsync();
         Authority = app.Urls.Single();
     }

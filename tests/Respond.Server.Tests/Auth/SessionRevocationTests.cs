@@ -43,7 +43,8 @@ public sealed class SessionApp : RespondApp
 /// <summary>Issue 9, defect 5: sessions end on the server, key failures are limited, the cookie is Secure behind TLS.</summary>
 public class SessionRevocationTests(SessionApp app) : IClassFixture<SessionApp>
 {
-    private async Task<(HttpClient Client, string Cookie, string SetCookie)> SignInAsync(string key, string? peer = null, string? forwardedProto = null)
+    private async Task<(HttpClient Client, string Cookie, string SetCookie)> SignInAsync(string key, string? peer = null,
+        string? forwardedProto = null)
     {
         var client = app.Anonymous();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/session") { Content = JsonContent.Create(new { apiKey = key }) };
@@ -156,7 +157,10 @@ public class SessionRevocationTests(SessionApp app) : IClassFixture<SessionApp>
         await (await client.SendAsync(Get(TestUsers.ViewerKey))).JsonAsync(HttpStatusCode.OK);
 
         // Sign-in guesses from that address share the budget; the right key still signs in.
-        var signIn = new HttpRequestMessage(HttpMethod.Post, "/api/session") { Content = JsonContent.Create(new { apiKey = "another-guess-0123456789abcdef" }) };
+        var signIn = new HttpRequestMessage(HttpMethod.Post, "/api/session")
+        {
+            Content = JsonContent.Create(new { apiKey = "another-guess-0123456789abcdef" }),
+        };
         signIn.Headers.Add(TestPeer.Header, peer);
         await (await client.SendAsync(signIn)).ProblemAsync(HttpStatusCode.TooManyRequests);
         await SignInAsync(TestUsers.ViewerKey, peer: peer);

@@ -8,7 +8,8 @@ namespace Respond.Server.Tests.Connectors;
 
 public sealed class AzureNsgConnectorTests : IDisposable
 {
-    private const string RulesPath = "/subscriptions/sub-0001/resourceGroups/rg-security/providers/Microsoft.Network/networkSecurityGroups/nsg-edge/securityRules";
+    private const string RulesPath =
+        "/subscriptions/sub-0001/resourceGroups/rg-security/providers/Microsoft.Network/networkSecurityGroups/nsg-edge/securityRules";
 
     private readonly WireMockServer arm = WireMockServer.Start();
     private readonly ConnectorHarness harness;
@@ -23,7 +24,12 @@ public sealed class AzureNsgConnectorTests : IDisposable
         harness = new ConnectorHarness(settings);
         arm.Given(Request.Create().WithPath(new WildcardMatcher(RulesPath + "/*")).UsingPut())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Azure-AsyncOperation", "https://management.azure.com/op/1")
-                .WithBodyAsJson(new { name = "respond-deny", type = "Microsoft.Network/networkSecurityGroups/securityRules", properties = new { provisioningState = "Updating", access = "Deny" } }));
+                .WithBodyAsJson(new
+                {
+                    name = "respond-deny",
+                    type = "Microsoft.Network/networkSecurityGroups/securityRules",
+                    properties = new { provisioningState = "Updating", access = "Deny" }
+                }));
         arm.Given(Request.Create().WithPath(new WildcardMatcher(RulesPath + "/*")).UsingDelete()).RespondWith(Response.Create().WithStatusCode(202));
     }
 

@@ -44,12 +44,14 @@ public sealed class DefenderEndpointConnectorTests : IDisposable
     {
         AnswerMachineAction("isolate");
 
-        var output = await harness.InvokeAsync("mde", "isolate-machine", new { machineId = Machine, comment = "IR-42 ransomware", isolationType = "Selective" });
+        var output = await harness.InvokeAsync("mde", "isolate-machine",
+            new { machineId = Machine, comment = "IR-42 ransomware", isolationType = "Selective" });
 
         var sent = Assert.Single(defender.ApiRequests());
         Assert.Equal("POST", sent.Method);
         Assert.Equal($"/api/machines/{Machine}/isolate", sent.Path);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"Comment":"IR-42 ransomware","IsolationType":"Selective"}"""), sent.JsonBody()), sent.Body);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"Comment":"IR-42 ransomware","IsolationType":"Selective"}"""), sent.JsonBody()),
+            sent.Body);
         Assert.Equal("Bearer token-1", sent.Header("Authorization"));
         Assert.Equal(ConnectorHarness.Key, sent.Header("Idempotency-Key"));
 
@@ -104,7 +106,14 @@ public sealed class DefenderEndpointConnectorTests : IDisposable
     public async Task A_token_the_API_refuses_is_dropped_so_the_next_attempt_gets_a_new_one()
     {
         defender.Given(Request.Create().WithPath($"/api/machines/{Machine}/isolate").UsingPost().WithHeader("Authorization", "Bearer token-1"))
-            .RespondWith(Response.Create().WithStatusCode(401).WithBodyAsJson(new { error = new { code = "Unauthorized", message = "Token revoked" } }));
+            .RespondWith(Response.Create().WithStatusCode(401).WithBodyAsJson(new
+            {
+                error = new
+                {
+                    code = "Unauthorized",
+                    message = "Token revoked"
+                }
+            }));
         defender.Given(Request.Create().WithPath($"/api/machines/{Machine}/isolate").UsingPost().WithHeader("Authorization", "Bearer token-2"))
             .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new { id = "a1", type = "Isolate", status = "Pending" }));
 
@@ -125,7 +134,14 @@ public sealed class DefenderEndpointConnectorTests : IDisposable
     public async Task API_failures_are_classified(int status, bool retryable)
     {
         defender.Given(Request.Create().WithPath($"/api/machines/{Machine}/isolate").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(status).WithBodyAsJson(new { error = new { code = "ActiveRequestAlreadyExists", message = "Action is already in progress" } }));
+            .RespondWith(Response.Create().WithStatusCode(status).WithBodyAsJson(new
+            {
+                error = new
+                {
+                    code = "ActiveRequestAlreadyExists",
+                    message = "Action is already in progress"
+                }
+            }));
 
         var failure = await harness.FailsAsync("mde", "isolate-machine", new { machineId = Machine, comment = "x" });
 
@@ -170,11 +186,13 @@ public sealed class DefenderEndpointConnectorTests : IDisposable
     [Fact]
     public async Task A_machine_id_with_slashes_stays_one_path_segment()
     {
-        defender.Given(Request.Create().WithPath(new WildcardMatcher("/api/machines/*")).UsingPost()).RespondWith(Response.Create().WithStatusCode(404));
+        defender.Given(Request.Create().WithPath(new WildcardMatcher("/api/machines/*")).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(404));
 
         await harness.FailsAsync("mde", "isolate-machine", new { machineId = "../../users/x", comment = "x" });
 
-        Assert.Equal("/api/machines/..%2F..%2Fusers%2Fx/isolate", Assert.Single(defender.ApiRequests()).AbsoluteUrl.Replace(defender.Url!, "", StringComparison.Ordinal));
+        Assert.Equal("/api/machines/..%2F..%2Fusers%2Fx/isolate",
+            Assert.Single(defender.ApiRequests()).AbsoluteUrl.Replace(defender.Url!, "", StringComparison.Ordinal));
     }
 
     public void Dispose()

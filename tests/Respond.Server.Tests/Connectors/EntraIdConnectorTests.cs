@@ -38,7 +38,9 @@ public sealed class EntraIdConnectorTests : IDisposable
     {
         graph.Given(Request.Create().WithPath("/v1.0/users/alice@contoso.com/revokeSignInSessions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200)
-                .WithBodyAsJson(new Dictionary<string, object> { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean", ["value"] = true }));
+                .WithBodyAsJson(new Dictionary<string,
+                    object>
+                { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean", ["value"] = true }));
 
         var output = await harness.InvokeAsync("entra", "revoke-sessions", new { userId = "alice@contoso.com" });
 

@@ -20,7 +20,8 @@ public static class FakeTokenEndpoint
         var issued = 0;
         server.Given(Request.Create().WithPath(Path).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json; charset=utf-8")
-                .WithBody(_ => $$"""{"token_type":"Bearer","expires_in":{{expiresInSeconds}},"ext_expires_in":{{expiresInSeconds}},"access_token":"token-{{Interlocked.Increment(ref issued)}}"}"""));
+                .WithBody(_ => $$"""{"token_type":"Bearer","expires_in":{{expiresInSeconds}},"ext_expires_in":{{expiresInSeconds}},""" +
+                    $$""" "access_token":"token-{{Interlocked.Increment(ref issued)}}"}"""));
     }
 
     public static Dictionary<string, string?> Settings(string connector, string kind, WireMockServer server) => new()
@@ -40,5 +41,6 @@ public static class FakeTokenEndpoint
         [.. server.Requests().Where(r => r.Path != Path)];
 
     /// <summary>The client-credentials form a token request carried.</summary>
-    public static System.Collections.Specialized.NameValueCollection Form(this IRequestMessage request) => HttpUtility.ParseQueryString(request.Body ?? "");
+    public static System.Collections.Specialized.NameValueCollection Form(this IRequestMessage request)
+        => HttpUtility.ParseQueryString(request.Body ?? "");
 }

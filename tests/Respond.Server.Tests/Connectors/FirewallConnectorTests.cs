@@ -23,13 +23,20 @@ public sealed class FirewallConnectorTests : IDisposable
     public async Task Blocking_posts_the_ip_reason_and_duration_to_blocks()
     {
         firewall.Given(Request.Create().WithPath("/v1/blocks").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new { id = "blk-9", ip = "203.0.113.7", expiresAt = "2025-03-01T09:00:00Z" }));
+            .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new
+            {
+                id = "blk-9",
+                ip = "203.0.113.7",
+                expiresAt = "2025-03-01T09:00:00Z"
+            }));
 
-        var output = await harness.InvokeAsync("edge-fw", "block-ip", new { ip = "203.0.113.7", reason = "IR-42 brute force", durationSeconds = 3600 });
+        var output = await harness.InvokeAsync("edge-fw", "block-ip",
+            new { ip = "203.0.113.7", reason = "IR-42 brute force", durationSeconds = 3600 });
 
         var sent = Assert.Single(firewall.Requests());
         Assert.Equal("POST", sent.Method);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"ip":"203.0.113.7","reason":"IR-42 brute force","durationSeconds":3600}"""), sent.JsonBody()), sent.Body);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"ip":"203.0.113.7","reason":"IR-42 brute force","durationSeconds":3600}"""),
+            sent.JsonBody()), sent.Body);
         Assert.Equal($"Bearer {Token}", sent.Header("Authorization"));
         Assert.Equal(ConnectorHarness.Key, sent.Header("Idempotency-Key"));
         Assert.Equal("blk-9", output!["id"]!.GetValue<string>());

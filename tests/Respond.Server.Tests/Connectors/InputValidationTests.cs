@@ -49,7 +49,8 @@ public sealed class InputValidationTests : IDisposable
     public void A_template_matches_any_type()
     {
         Assert.Empty(Validate("nsg", "block-ip", """{"ip":"{{ incident.entities.ips[0] }}","priority":"{{ vars.priority }}"}"""));
-        Assert.Empty(Validate("mail", "send", """{"to":"{{ vars.oncall }}","subject":"New {{ incident.title }}","body":"b","html":"{{ vars.html }}"}"""));
+        Assert.Empty(Validate("mail", "send",
+            """{"to":"{{ vars.oncall }}","subject":"New {{ incident.title }}","body":"b","html":"{{ vars.html }}"}"""));
     }
 
     [Fact]

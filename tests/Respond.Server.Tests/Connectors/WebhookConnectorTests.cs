@@ -82,7 +82,8 @@ public sealed class WebhookConnectorTests : IDisposable
     {
         teams.Given(Request.Create().WithPath(TeamsPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody("1"));
 
-        var output = await harness.InvokeAsync("soc-channel", "post", new { text = "fs-02 isolated", title = "Incident contained", themeColor = "D70000" });
+        var output = await harness.InvokeAsync("soc-channel", "post",
+            new { text = "fs-02 isolated", title = "Incident contained", themeColor = "D70000" });
 
         var sent = Assert.Single(teams.Requests());
         Assert.Equal(ConnectorHarness.Key, sent.Header("Idempotency-Key"));

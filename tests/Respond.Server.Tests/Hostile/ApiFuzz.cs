@@ -77,7 +77,8 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
             request = request with
             {
                 Body = random.Next(6) == 0 ? HostileValues.BrokenBody(random, text) : text,
-                ContentType = random.Next(10) == 0 ? HostileValues.Pick(random, ["text/plain", "application/xml", "", "application/json; charset=utf-16"]) : "application/json",
+                ContentType = random.Next(10) == 0
+                    ? HostileValues.Pick(random, ["text/plain", "application/xml", "", "application/json; charset=utf-16"]) : "application/json",
             };
         }
 

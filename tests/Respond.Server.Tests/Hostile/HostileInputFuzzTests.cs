@@ -48,7 +48,8 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
         var incidents = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            incidents.Add(await ledger.PostCleanAsync(sender, $"seed-{seed}-{i}") ?? throw new InvalidOperationException("A clean alert was refused."));
+            incidents.Add(await ledger.PostCleanAsync(sender, $"seed-{seed}-{i}")
+                ?? throw new InvalidOperationException("A clean alert was refused."));
         }
 
         var random = new Random(seed);
@@ -116,7 +117,8 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
             output.WriteLine($"every failure, with its request: {report}; the server's log beside it");
         }
 
-        foreach (var group in failures.GroupBy(f => f.Split('\n')[0] + " " + f.Split("request: [")[^1].Split(']')[0]).OrderByDescending(g => g.Count()))
+        foreach (var group in failures.GroupBy(f => f.Split('\n')[0]
+            + " " + f.Split("request: [")[^1].Split(']')[0]).OrderByDescending(g => g.Count()))
         {
             output.WriteLine($"  {group.Count()} × {group.Key}");
         }

@@ -27,7 +27,11 @@ public sealed class ProtocolAbuseTests(ProtocolAbuseTests.Server fixture) : ICla
                   $"Authorization: Bearer {TestUsers.SourceToken}\r\nContent-Type: application/json\r\n" +
                   "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
 
-        var answer = await client.SendAsync(new FuzzRequest("raw", "RAW", "/api/webhooks/generic") { Raw = true, Body = Encoding.Latin1.GetBytes(raw) });
+        var answer = await client.SendAsync(new FuzzRequest("raw", "RAW", "/api/webhooks/generic")
+        {
+            Raw = true,
+            Body = Encoding.Latin1.GetBytes(raw)
+        });
 
         Assert.Equal(400, answer.Status);
         Assert.Equal("application/problem+json", answer.ContentType);
@@ -43,7 +47,10 @@ public sealed class ProtocolAbuseTests(ProtocolAbuseTests.Server fixture) : ICla
     public async Task The_empty_guid_names_nothing(string method, string path)
     {
         using var client = server.Client("admin");
-        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
 
         await (await client.SendAsync(request)).ProblemAsync(HttpStatusCode.NotFound);
     }

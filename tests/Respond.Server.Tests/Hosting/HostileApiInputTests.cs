@@ -40,7 +40,8 @@ public class HostileApiInputTests(RespondApp app) : IClassFixture<RespondApp>
         var incident = await admin.OpenIncidentAsync("hostile queries");
         var failures = new List<string>();
         // A NUL in the path never reaches the app: Kestrel refuses the request line (the in-memory client throws).
-        foreach (var value in route.Split('?')[0].Contains("{v}", StringComparison.Ordinal) ? Values.Where(v => !v.Contains("%00", StringComparison.Ordinal)) : Values)
+        foreach (var value in route.Split('?')[0].Contains("{v}", StringComparison.Ordinal)
+            ? Values.Where(v => !v.Contains("%00", StringComparison.Ordinal)) : Values)
         {
             var url = route.Replace("{incident}", incident.ToString(), StringComparison.Ordinal).Replace("{v}", value, StringComparison.Ordinal);
             var response = await admin.GetAsync(url);
@@ -48,7 +49,8 @@ public class HostileApiInputTests(RespondApp app) : IClassFixture<RespondApp>
             if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
             {
                 var body = await response.Content.ReadAsStringAsync();
-                failures.Add($"{status} {response.Content.Headers.ContentType?.MediaType} for {url[..Math.Min(url.Length, 120)]}: {body[..Math.Min(body.Length, 300)]}");
+                failures.Add($"{status} {response.Content.Headers.ContentType?.MediaType} for {url[..Math.Min(url.Length, 120)]}: " +
+                    $"{body[..Math.Min(body.Length, 300)]}");
             }
         }
 
@@ -90,7 +92,10 @@ public class HostileApiInputTests(RespondApp app) : IClassFixture<RespondApp>
     public async Task A_wrong_role_with_an_html_accept_header_gets_a_403_problem()
     {
         using var viewer = app.As("viewer");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
         request.Headers.TryAddWithoutValidation("Accept", "text/html");
         await (await viewer.SendAsync(request)).ProblemAsync(HttpStatusCode.Forbidden);
     }
@@ -122,10 +127,12 @@ public class HostileApiInputTests(RespondApp app) : IClassFixture<RespondApp>
             await (await responder.SendAsync(request)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         }
 
-        await (await PostAsync(new StringContent("""{"title":"x"}""", Encoding.UTF8, "text/plain"))).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        await (await PostAsync(new StringContent("""{"title":"x"}""", Encoding.UTF8,
+            "text/plain"))).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await PostAsync(new StringContent("<xml/>", Encoding.UTF8, "application/xml"))).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await PostAsync(new StringContent("{\"title\":", Encoding.UTF8, "application/json"))).ProblemAsync(HttpStatusCode.BadRequest);
-        var wrongTypes = """{"title":42,"text":[1],"severity":"nope","assignee":{},"type":1,"value":true,"summary":[],"reason":{},"classification":"x"}""";
+        var wrongTypes =
+            """{"title":42,"text":[1],"severity":"nope","assignee":{},"type":1,"value":true,"summary":[],"reason":{},"classification":"x"}""";
         var noFields = route.EndsWith("/acknowledge", StringComparison.Ordinal); // its body has no fields to get wrong
         foreach (var wrong in new[] { "[]", "\"text\"", "42", noFields ? "null" : wrongTypes, "{\"a\":" + new string('[', 100) })
         {

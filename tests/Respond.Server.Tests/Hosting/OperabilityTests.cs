@@ -65,7 +65,8 @@ public class OperabilityTests(RespondApp app) : IClassFixture<RespondApp>
         });
         listener.Start();
 
-        await (await app.Anonymous().SendAsync(Samples.Delivery("generic", Samples.Generic(Guid.NewGuid().ToString())))).JsonAsync(HttpStatusCode.Accepted);
+        await (await app.Anonymous().SendAsync(Samples.Delivery("generic",
+            Samples.Generic(Guid.NewGuid().ToString())))).JsonAsync(HttpStatusCode.Accepted);
         Assert.True(Interlocked.Read(ref counted) >= 1);
         Assert.True(timed >= 1);
     }
@@ -76,7 +77,8 @@ public class OperabilityTests(RespondApp app) : IClassFixture<RespondApp>
         var request = Samples.Delivery("generic", Samples.Generic(Guid.NewGuid().ToString()), token: null);
         request.RequestUri = new Uri($"/api/webhooks/generic?code={TestUsers.SourceToken}", UriKind.Relative);
         var accepted = await (await app.Anonymous().SendAsync(request)).Content.ReadAsStringAsync();
-        var refused = await (await app.Anonymous().SendAsync(Samples.Delivery("generic", "{}", token: "guess-" + TestUsers.SourceToken))).Content.ReadAsStringAsync();
+        var refused = await (await app.Anonymous().SendAsync(Samples.Delivery("generic", "{}",
+            token: "guess-" + TestUsers.SourceToken))).Content.ReadAsStringAsync();
         await app.As("admin").GetAsync("/api/incidents");
         await app.Anonymous().GetAsync("/hangfire");
 

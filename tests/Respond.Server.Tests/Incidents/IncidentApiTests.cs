@@ -67,7 +67,8 @@ public class IncidentApiTests(RespondApp app) : IClassFixture<RespondApp>
             .ProblemAsync(HttpStatusCode.PreconditionFailed);
         Assert.Equal(2, stale["currentVersion"]!.GetValue<long>());
         await (await responder.PostJsonAsync($"/api/incidents/{id}/comments", new { text = "two" }, ifMatch: "2")).JsonAsync(HttpStatusCode.OK);
-        await (await responder.PostJsonAsync($"/api/incidents/{id}/comments", new { text = "x" }, ifMatch: "banana")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await responder.PostJsonAsync($"/api/incidents/{id}/comments", new { text = "x" },
+            ifMatch: "banana")).ProblemAsync(HttpStatusCode.BadRequest);
 
         var timeline = (await (await responder.GetAsync($"/api/incidents/{id}/timeline")).JsonAsync(HttpStatusCode.OK))["items"]!.AsArray();
         Assert.Equal(3, timeline.Count); // the stale command stored nothing
@@ -77,9 +78,11 @@ public class IncidentApiTests(RespondApp app) : IClassFixture<RespondApp>
     public async Task Bad_bodies_are_400_problems_and_store_nothing()
     {
         var id = await responder.OpenIncidentAsync();
-        await (await responder.PostJsonAsync($"/api/incidents/{id}/close", new { reason = "no classification" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await responder.PostJsonAsync($"/api/incidents/{id}/close",
+            new { reason = "no classification" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await responder.PostJsonAsync($"/api/incidents/{id}/close", new { classification = "maybe" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await responder.PostJsonAsync($"/api/incidents/{id}/observables", new { type = "ip", value = "not-an-ip" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await responder.PostJsonAsync($"/api/incidents/{id}/observables",
+            new { type = "ip", value = "not-an-ip" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await responder.PostJsonAsync("/api/incidents", new { title = "" })).ProblemAsync(HttpStatusCode.BadRequest);
         var malformed = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{id}/comments")
         {
@@ -125,12 +128,14 @@ public class IncidentApiTests(RespondApp app) : IClassFixture<RespondApp>
         await (await responder.PostJsonAsync($"/api/incidents/{id}/acknowledge", null)).JsonAsync(HttpStatusCode.OK);
         var between = DateTimeOffset.UtcNow;
         await Task.Delay(20); // two events must be apart in time for asOf to tell them apart
-        await (await responder.PostJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "spread" })).JsonAsync(HttpStatusCode.OK);
+        await (await responder.PostJsonAsync($"/api/incidents/{id}/severity",
+            new { severity = "high", reason = "spread" })).JsonAsync(HttpStatusCode.OK);
 
         var v1 = await (await responder.GetAsync($"/api/incidents/{id}?version=1")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("new", v1["status"]!.GetValue<string>());
         Assert.Equal(1, v1["version"]!.GetValue<long>());
-        var then = await (await responder.GetAsync($"/api/incidents/{id}?asOf={Uri.EscapeDataString(between.ToString("O"))}")).JsonAsync(HttpStatusCode.OK);
+        var then = await (await responder.GetAsync($"/api/incidents/{id}?asOf={Uri.EscapeDataString(between.ToString("O"))}"))
+            .JsonAsync(HttpStatusCode.OK);
         Assert.Equal("acknowledged", then["status"]!.GetValue<string>());
         Assert.Equal("low", then["severity"]!.GetValue<string>());
         var now = await (await responder.GetAsync($"/api/incidents/{id}")).JsonAsync(HttpStatusCode.OK);

@@ -25,5 +25,6 @@ public static class Samples
 
     public static string Generic(string id, string title = "Suspicious sign-in", string severity = "high", string status = "firing",
         string ip = "203.0.113.9") =>
-        $$"""{"id":"{{id}}","title":"{{title}}","severity":"{{severity}}","status":"{{status}}","category":"SignIn","entities":[{"ip":"{{ip}}","host":"web-01"}]}""";
+        $$"""{"id":"{{id}}","title":"{{title}}","severity":"{{severity}}","status":"{{status}}","category":"SignIn","entities":""" +
+        $$"""[{"ip":"{{ip}}","host":"web-01"}]}""";
 }

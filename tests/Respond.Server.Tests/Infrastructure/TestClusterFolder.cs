@@ -143,7 +143,8 @@ public sealed class TestClusterFolder : IDisposable
 
             using var stream = new FileStream(pidFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var reader = new StreamReader(stream);
-            return int.TryParse(reader.ReadLine(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid) && IsPostgres(pid) ? pid : null;
+            return int.TryParse(reader.ReadLine(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid)
+                && IsPostgres(pid) ? pid : null;
         }
         catch (IOException)
         {
@@ -177,7 +178,8 @@ public sealed class TestClusterFolder : IDisposable
         try
         {
             // SIGINT is PostgreSQL's fast shutdown; SIGKILL only if it does not go within the deadline.
-            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            var fastShutdown = new ProcessStartInfo("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false };
+            using (var kill = Process.Start(fastShutdown))
             {
                 kill?.WaitForExit(5000);
             }

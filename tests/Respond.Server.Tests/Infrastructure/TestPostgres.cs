@@ -153,7 +153,11 @@ public static class TestPostgres
             try
             {
                 NpgsqlConnection.ClearAllPools();
-                using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false, Timeout = 5 }.ConnectionString);
+                using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString)
+                {
+                    Pooling = false,
+                    Timeout = 5
+                }.ConnectionString);
                 connection.Open();
                 foreach (var name in Created)
                 {

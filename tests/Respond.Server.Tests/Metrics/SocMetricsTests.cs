@@ -52,7 +52,8 @@ public class SocMetricsTests(ClockedApp app) : IClassFixture<ClockedApp>
         await app.Service<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         var to = app.Clock.GetUtcNow().AddSeconds(1);
         var metrics = await (await app.As("viewer").GetAsync(
-            $"/api/metrics/soc?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}")).JsonAsync(HttpStatusCode.OK);
+            $"/api/metrics/soc?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}"))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(3, metrics["total"]!.GetValue<long>());
         Assert.Equal(120.0, metrics["mtta"]!.GetValue<double>()); // (60 + 180) / 2

@@ -54,7 +54,8 @@ public class PublicJsonSnapshotTests(PublicJsonSnapshotTests.App app) : IClassFi
         JsonSnapshot.Matches("approvals-decided", await (await viewer.GetAsync("/api/approvals?status=approved")).JsonAsync(HttpStatusCode.OK));
 
         JsonSnapshot.Matches("incident", await (await viewer.GetAsync($"/api/incidents/{incidentId}")).JsonAsync(HttpStatusCode.OK));
-        JsonSnapshot.Matches("incident-version-1", await (await viewer.GetAsync($"/api/incidents/{incidentId}?version=1")).JsonAsync(HttpStatusCode.OK));
+        JsonSnapshot.Matches("incident-version-1",
+            await (await viewer.GetAsync($"/api/incidents/{incidentId}?version=1")).JsonAsync(HttpStatusCode.OK));
         JsonSnapshot.Matches("timeline", await (await viewer.GetAsync($"/api/incidents/{incidentId}/timeline")).JsonAsync(HttpStatusCode.OK));
         JsonSnapshot.Matches("incident-list", await (await viewer.GetAsync("/api/incidents?q=Snapshot")).JsonAsync(HttpStatusCode.OK));
         JsonSnapshot.Matches("runs-of-incident", await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}")).JsonAsync(HttpStatusCode.OK));

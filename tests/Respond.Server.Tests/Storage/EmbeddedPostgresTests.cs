@@ -109,7 +109,8 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output)
             Assert.Single(started.Select(p => p.Port).Distinct());
             Assert.Equal(pid, TestClusterFolder.PostmasterPid(folder.DataRoot));
             Assert.Single(PostmastersOf(Path.Combine(folder.DataRoot, "data")));
-            Assert.Contains(_log.Lines, line => line.StartsWith($"Reusing the private PostgreSQL already running on 127.0.0.1:{first.Port}", StringComparison.Ordinal));
+            Assert.Contains(_log.Lines,
+                line => line.StartsWith($"Reusing the private PostgreSQL already running on 127.0.0.1:{first.Port}", StringComparison.Ordinal));
             Assert.Equal(1, await ScalarAsync<int>(held, "SELECT 1")); // the first user's connection survived
         }
         finally
@@ -332,7 +333,11 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output)
 
     private static string Stat(string format, string path)
     {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", format, path]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", format, path])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        })!;
         var text = stat.StandardOutput.ReadToEnd().Trim();
         stat.WaitForExit();
         return text;

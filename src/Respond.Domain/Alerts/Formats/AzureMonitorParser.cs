@@ -27,7 +27,8 @@ public sealed class AzureMonitorParser : IAlertParser
         if (!string.Equals(schemaId, SchemaId, StringComparison.OrdinalIgnoreCase))
         {
             throw new AlertFormatException(schemaId is null
-                ? $"Not an Azure Monitor common alert schema body: 'schemaId' is missing (expected '{SchemaId}'; enable the common alert schema on the action group)."
+                ? $"Not an Azure Monitor common alert schema body: 'schemaId' is missing (expected '{SchemaId}'; enable the common alert schema " +
+                    "on the action group)."
                 : $"Not an Azure Monitor common alert schema body: 'schemaId' is '{Short(schemaId)}', expected '{SchemaId}'.");
         }
 

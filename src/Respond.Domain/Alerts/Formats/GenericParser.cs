@@ -115,7 +115,8 @@ public sealed class GenericParser : IAlertParser
         if (string.IsNullOrWhiteSpace(path))
         {
             return required
-                ? throw new ArgumentException($"The generic mapping needs Mapping:{name}, a JSONPath such as '$.{name.ToLowerInvariant()}'.", "mapping")
+                ? throw new ArgumentException($"The generic mapping needs Mapping:{name}, a JSONPath such as '$.{name.ToLowerInvariant()}'.",
+                    "mapping")
                 : null;
         }
 

@@ -166,7 +166,8 @@ public sealed class PlaybookGraph
             {
                 if (member == parallel.Id || after.Contains(member))
                 {
-                    BranchProblems.Add((member, $"Branch '{branch}' of '{parallel.Id}' leads out of the branch to '{member}'; a branch ends where its path has no next."));
+                    BranchProblems.Add((member,
+                        $"Branch '{branch}' of '{parallel.Id}' leads out of the branch to '{member}'; a branch ends where its path has no next."));
                     continue;
                 }
 

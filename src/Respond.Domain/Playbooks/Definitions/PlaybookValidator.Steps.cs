@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Respond.Domain.Common;
+using Respond.Domain.Incidents;
 
 namespace Respond.Domain.Playbooks.Definitions;
 
@@ -7,7 +8,7 @@ namespace Respond.Domain.Playbooks.Definitions;
 public sealed partial class PlaybookValidator
 {
     private static readonly string[] IncidentStatuses = ["acknowledged", "contained", "recovered", "closed"];
-    private static readonly string[] Classifications = ["true-positive", "benign-positive", "false-positive", "undetermined"];
+    private static readonly IReadOnlyList<string> Classifications = ContractWords.All<Classification>();
 
     private void CheckStep(PlaybookDefinition playbook, PlaybookStep step, Dictionary<string, PlaybookStep> byId,
         Action<string?, string> fail)

@@ -10,7 +10,8 @@ using Jint.Runtime.Interop;
 namespace Respond.Domain.Playbooks.Expressions;
 
 /// <summary>A parsed expression, or why it cannot be one. Immutable and shared between threads.</summary>
-internal sealed class CompiledExpression(string source, Prepared<Script> script, string? error = null, ExpressionFailure failure = ExpressionFailure.Syntax)
+internal sealed class CompiledExpression(string source, Prepared<Script> script, string? error = null,
+    ExpressionFailure failure = ExpressionFailure.Syntax)
 {
     public string Source { get; } = source;
 
@@ -135,7 +136,8 @@ internal sealed class ExpressionSandbox
         Guard(engine, prototype, "padEnd", static (_, args) => TypeConverter.ToNumber(args.At(0)));
     }
 
-    /// <summary>Replaces <paramref name="name"/> with a function that refuses a result longer than the memory limit, then calls the original.</summary>
+    /// <summary>Replaces <paramref name="name"/> with a function that refuses a result longer than the memory limit, then calls the
+    /// original.</summary>
     private void Guard(Engine engine, ObjectInstance prototype, string name, Func<string, JsValue[], double> resultLength)
     {
         var original = prototype.Get(name);

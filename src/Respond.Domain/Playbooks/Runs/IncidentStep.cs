@@ -94,16 +94,12 @@ public static class IncidentStep
         "acknowledged" => IncidentDecider.Decide(s, new AcknowledgeIncident(actor, now)),
         "contained" => IncidentDecider.Decide(s, new ContainIncident(c.Summary ?? "Contained by a playbook", true, actor, now)),
         "recovered" => IncidentDecider.Decide(s, new RecoverIncident(c.Summary ?? "Recovered by a playbook", actor, now)),
-        "closed" => IncidentDecider.Decide(s, new CloseIncident(ParseClassification(c.Classification), c.Summary ?? "Closed by a playbook", actor, now)),
+        "closed" => IncidentDecider.Decide(s,
+            new CloseIncident(ParseClassification(c.Classification), c.Summary ?? "Closed by a playbook", actor, now)),
         _ => throw new InvalidCommandException($"A playbook cannot set the status '{status}'."),
     };
 
-    private static Classification ParseClassification(string? text) => text switch
-    {
-        "true-positive" => Classification.TruePositive,
-        "benign-positive" => Classification.BenignPositive,
-        "false-positive" => Classification.FalsePositive,
-        "undetermined" => Classification.Undetermined,
-        _ => throw new InvalidCommandException("Closing needs a classification."),
-    };
+    private static Classification ParseClassification(string? text) => ContractWords.TryParse<Classification>(text, out var classification)
+        ? classification
+        : throw new InvalidCommandException("Closing needs a classification.");
 }

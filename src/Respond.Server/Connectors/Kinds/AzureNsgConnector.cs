@@ -24,7 +24,8 @@ public sealed partial class AzureNsgConnector(MicrosoftApi api) : IConnectorKind
             ("ip", String("IP address or CIDR range.")),
             ("ruleName", String("Security rule name; respond-deny-{direction}-{ip} when omitted.")),
             ("priority", Integer("Rule priority, 100-4096; derived from the IP within MinPriority..MaxPriority when omitted.", 100, 4096)),
-            ("direction", Enum("Inbound (deny traffic from the IP) or Outbound (deny traffic to it); Inbound when omitted.", "Inbound", "Outbound")))),
+            ("direction",
+                Enum("Inbound (deny traffic from the IP) or Outbound (deny traffic to it); Inbound when omitted.", "Inbound", "Outbound")))),
         new("unblock-ip", "Delete the rule block-ip added for an IP address or range.", Object(["ip"],
             ("ip", String("IP address or CIDR range.")),
             ("ruleName", String("Security rule name, when block-ip was given one.")),
@@ -35,7 +36,8 @@ public sealed partial class AzureNsgConnector(MicrosoftApi api) : IConnectorKind
     {
         var ip = IpBlockTarget.Parse(request, "ip");
         var direction = request.OptionalString("direction") ?? "Inbound";
-        var ruleName = request.OptionalString("ruleName") ?? $"respond-deny-{direction.ToLowerInvariant()}-{NonNameCharacters().Replace(ip.ToString(), "-")}";
+        var ruleName = request.OptionalString("ruleName")
+            ?? $"respond-deny-{direction.ToLowerInvariant()}-{NonNameCharacters().Replace(ip.ToString(), "-")}";
         if (!RuleNamePattern().IsMatch(ruleName))
         {
             throw InputValues.Refused(request, "input.ruleName must be 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit.");
@@ -43,7 +45,8 @@ public sealed partial class AzureNsgConnector(MicrosoftApi api) : IConnectorKind
 
         var path = string.Join('/', "subscriptions", UrlPaths.Segment(request, "the setting SubscriptionId", request.Setting("SubscriptionId")),
             "resourceGroups", UrlPaths.Segment(request, "the setting ResourceGroup", request.Setting("ResourceGroup")),
-            "providers/Microsoft.Network/networkSecurityGroups", UrlPaths.Segment(request, "the setting NetworkSecurityGroup", request.Setting("NetworkSecurityGroup")),
+            "providers/Microsoft.Network/networkSecurityGroups",
+                UrlPaths.Segment(request, "the setting NetworkSecurityGroup", request.Setting("NetworkSecurityGroup")),
             "securityRules", Uri.EscapeDataString(ruleName)) + $"?api-version={ApiVersion}";
         if (request.Operation == "unblock-ip")
         {

@@ -17,7 +17,8 @@ public sealed class DefenderEndpointConnector(MicrosoftApi api) : IConnectorKind
             ("machineId", String("Defender machine id.")),
             ("comment", String("Comment recorded with the action.")),
             ("isolationType", Enum("Full, or Selective (Outlook, Teams and Skype keep working); Full when omitted.", "Full", "Selective")))),
-        new("release-machine", "Release a device from isolation (Defender for Endpoint 'Release machine from isolation').", Object(["machineId", "comment"],
+        new("release-machine", "Release a device from isolation (Defender for Endpoint 'Release machine from isolation').", Object(
+            ["machineId", "comment"],
             ("machineId", String("Defender machine id.")),
             ("comment", String("Comment recorded with the action.")))),
     ];

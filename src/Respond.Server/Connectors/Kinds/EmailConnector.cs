@@ -39,7 +39,8 @@ public sealed class EmailConnector : IConnectorKind
             null or "starttls" => SecureSocketOptions.StartTls,
             "tls" => SecureSocketOptions.SslOnConnect,
             "none" => SecureSocketOptions.None,
-            _ => throw new ConnectorException($"Connector '{request.ConnectorName}': the setting UseTls must be none, starttls or tls.", retryable: false),
+            _ => throw new ConnectorException($"Connector '{request.ConnectorName}': the setting UseTls must be none, starttls or tls.",
+                retryable: false),
         };
         var port = request.IntegerSetting("Port", security switch
         {
@@ -148,7 +149,8 @@ public sealed class EmailConnector : IConnectorKind
     private static MailboxAddress Address(ConnectorRequest request, string field, string text) =>
         MailboxAddress.TryParse(text, out var address) && address.Address.Contains('@', StringComparison.Ordinal)
             ? address
-            : throw InputValues.Refused(request, $"{(field == "From" ? "the setting From" : $"input.{field}")} holds an address that is not an email address.");
+            : throw InputValues.Refused(request,
+                $"{(field == "From" ? "the setting From" : $"input.{field}")} holds an address that is not an email address.");
 
     private static ConnectorException Failed(ConnectorRequest request, string reason, bool retryable, int? code = null) =>
         new($"Connector '{request.ConnectorName}' {request.Operation}: {reason}", retryable, code);

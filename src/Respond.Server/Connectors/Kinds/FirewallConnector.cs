@@ -46,7 +46,8 @@ public sealed class FirewallConnector(OutboundHttp http) : IConnectorKind
             ["reason"] = request.OptionalString("reason"),
             ["durationSeconds"] = request.OptionalInteger("durationSeconds"),
         };
-        var answer = await http.SendAsync(request, Call(request, HttpMethod.Post, UrlPaths.Combine(baseUrl, "blocks"), baseUrl, body), cancellationToken);
+        var answer = await http.SendAsync(request, Call(request, HttpMethod.Post, UrlPaths.Combine(baseUrl, "blocks"), baseUrl, body),
+            cancellationToken);
         return answer.ApiOutput();
     }
 

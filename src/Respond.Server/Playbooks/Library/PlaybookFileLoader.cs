@@ -134,7 +134,8 @@ public sealed class PlaybookFileLoader(
         }
 
         logger.LogError("Playbook file {Path} is invalid and was skipped ({Count} errors): {Errors}",
-            file.RelativePath, check.Errors.Count, string.Join(" | ", check.Errors.Select(e => e.StepId is null ? e.Message : $"{e.StepId}: {e.Message}")));
+            file.RelativePath, check.Errors.Count,
+                string.Join(" | ", check.Errors.Select(e => e.StepId is null ? e.Message : $"{e.StepId}: {e.Message}")));
         return null;
     }
 }

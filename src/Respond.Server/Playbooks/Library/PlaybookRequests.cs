@@ -55,7 +55,8 @@ public static partial class PlaybookRequests
     }
 
     /// <summary>Checks a body that claims to be playbook <paramref name="id"/>: a refusal when it is not JSON or names another id.</summary>
-    public static async Task<(PlaybookCheck? Check, IResult? Refusal)> CheckAsync(string id, string text, PlaybookChecker checker, CancellationToken ct)
+    public static async Task<(PlaybookCheck? Check, IResult? Refusal)> CheckAsync(string id, string text, PlaybookChecker checker,
+        CancellationToken ct)
     {
         PlaybookCheck check;
         try

@@ -15,9 +15,15 @@ public sealed record PlaybookVersionView(
 /// <summary>A draft as the API shows it: the saved JSON (parsed; comments dropped), who saved it and when.</summary>
 public sealed record PlaybookDraftView(JsonNode? Definition, DateTimeOffset SavedAt, string SavedBy)
 {
-    private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+    private static readonly JsonDocumentOptions Lenient = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 64
+    };
 
-    public static PlaybookDraftView Of(PlaybookDraft draft) => new(JsonNode.Parse(draft.Json, documentOptions: Lenient), draft.SavedAt, draft.SavedBy);
+    public static PlaybookDraftView Of(PlaybookDraft draft)
+        => new(JsonNode.Parse(draft.Json, documentOptions: Lenient), draft.SavedAt, draft.SavedBy);
 }
 
 /// <summary>The answer of the write routes: what was saved and every error the playbook still has.</summary>

@@ -32,7 +32,8 @@ public static class PublishPlaybook
             // SPEC §8: an empty body or {} means "nothing given": publish the draft.
             if (await query.LoadAsync<PlaybookDraft>(id, ct) is not { } draft)
             {
-                return Problems.NotFound($"Playbook '{id}' has no draft to publish. Save one with PUT /api/playbooks/{id}, or send the playbook as the body.");
+                return Problems.NotFound($"Playbook '{id}' has no draft to publish. Save one with PUT /api/playbooks/{id}, or send the playbook " +
+                    "as the body.");
             }
 
             text = draft.Json;

@@ -51,8 +51,19 @@ internal sealed class IncidentScope
     /// The incident as expressions see it: its API JSON. <c>alerts</c> is the document's bounded list, the
     /// newest <see cref="Incident.MaxAlertsShown"/>; <c>incident.alertCount</c> counts them all.
     /// </summary>
-    public static JsonNode? JsonOf(Incident? incident) =>
-        incident is null ? null : JsonSerializer.SerializeToNode(incident, JsonConventions.Api);
+    public static JsonNode? JsonOf(Incident? incident)
+    {
+        if (incident is null)
+        {
+            return null;
+        }
+
+        // Expressions have always seen an empty runs list before isClosed (the stored incident never held its runs,
+        // only the API answer fills them): kept, so no playbook's expression sees a different incident.
+        var json = JsonSerializer.SerializeToNode(incident, JsonConventions.Api)!.AsObject();
+        json.Insert(json.IndexOf("isClosed"), "runs", new JsonArray());
+        return json;
+    }
 
     public RunContext Context(string actor, DateTimeOffset now)
     {

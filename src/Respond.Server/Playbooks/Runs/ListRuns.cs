@@ -1,5 +1,6 @@
 using Marten;
 using Marten.Pagination;
+using Respond.Domain.Common;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
@@ -26,7 +27,7 @@ public static class ListRuns
 
         if (!EnumWords.TryParseList<RunStatus>(status, out var statuses))
         {
-            return Problems.BadRequest("status is a comma-separated list of running, waiting, completed, failed, cancelled.");
+            return Problems.BadRequest($"status is a comma-separated list of {string.Join(", ", ContractWords.All<RunStatus>())}.");
         }
 
         IQueryable<PlaybookRun> query = session.Query<PlaybookRun>();

@@ -26,7 +26,8 @@ public sealed class TriggerMatcher(IPlaybookCatalog catalog, IExpressionEvaluato
         }
 
         var runId = RunEngine.RunIdFor(playbook.Id, signal.TriggerKey);
-        return new TriggeredStart(playbook, new StartRun(runId, playbook.Version, incident.Id, signal.Trigger, signal.TriggerKey, ByHand: false, vars));
+        return new TriggeredStart(playbook,
+            new StartRun(runId, playbook.Version, incident.Id, signal.Trigger, signal.TriggerKey, ByHand: false, vars));
     }
 
     private bool Holds(PublishedPlaybook playbook, string when, Incident incident, JsonNode? json, JsonObject vars)

@@ -21,12 +21,14 @@ public sealed class TriggerSignals(IPlaybookCatalog catalog)
             var signal = e switch
             {
                 IncidentOpened o => new EvaluateTriggers(o.IncidentId, TriggerKinds.IncidentOpened, $"incident.opened:{o.IncidentId}"),
-                AlertCorrelated c => new EvaluateTriggers(c.IncidentId, TriggerKinds.AlertCorrelated, $"alert.correlated:{c.IncidentId}:{c.Alert.Id}"),
+                AlertCorrelated c => new EvaluateTriggers(c.IncidentId, TriggerKinds.AlertCorrelated,
+                    $"alert.correlated:{c.IncidentId}:{c.Alert.Id}"),
                 SeverityChanged s => new EvaluateTriggers(s.IncidentId, TriggerKinds.SeverityChanged,
                     $"incident.severity-changed:{s.IncidentId}:{s.At.UtcTicks}:{s.To}"),
                 _ => null,
             };
-            if (signal is null || ((IIncidentEvent)e).Actor.StartsWith("playbook:", StringComparison.Ordinal) || !catalog.AnyTriggeredBy(signal.Trigger))
+            if (signal is null || ((IIncidentEvent)e).Actor.StartsWith("playbook:", StringComparison.Ordinal)
+                || !catalog.AnyTriggeredBy(signal.Trigger))
             {
                 continue;
             }

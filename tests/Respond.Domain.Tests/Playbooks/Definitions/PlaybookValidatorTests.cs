@@ -46,7 +46,8 @@ public class PlaybookValidatorTests
     [Fact]
     public void Input_the_operation_refuses_names_its_step()
     {
-        var error = Single(Errors("""{ "id": "a", "type": "action", "connector": "firewall", "operation": "block-ip", "input": {}, "next": "done" }""", End), "a");
+        var error = Single(Errors(
+            """{ "id": "a", "type": "action", "connector": "firewall", "operation": "block-ip", "input": {}, "next": "done" }""", End), "a");
         Assert.Equal("input: ip is required.", error.Message);
     }
 
@@ -55,9 +56,11 @@ public class PlaybookValidatorTests
     [InlineData("""{ "id": "a", "type": "delay", "duration": "PT0S", "next": "done" }""", "duration 'PT0S' is zero")]
     [InlineData("""{ "id": "a", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "P367D", "next": "done" }""",
         "timeout 'P367D' is longer than the limit of 366 days")]
-    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" }, "timeout": "PT11M", "next": "done" }""",
+    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post",""" +
+                """ "input": { "text": "x" }, "timeout": "PT11M", "next": "done" }""",
         "timeout 'PT11M' is longer than the limit of 10 minutes")]
-    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" }, "retry": { "maxAttempts": 2, "delay": "P9000Y" }, "next": "done" }""",
+    [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" },""" +
+                """ "retry": { "maxAttempts": 2, "delay": "P9000Y" }, "next": "done" }""",
         "retry.delay 'P9000Y' is longer than the limit of 1 day")]
     [InlineData("""{ "id": "a", "type": "playbook", "playbook": "other", "timeout": "P9000Y", "next": "done" }""",
         "timeout 'P9000Y' is longer than the limit of 366 days")]
@@ -78,7 +81,8 @@ public class PlaybookValidatorTests
     public void An_outcome_the_step_type_does_not_have_is_refused()
     {
         var error = Single(Errors(
-            """{ "id": "a", "type": "approval", "approvers": { "roles": ["approver"] }, "next": { "approved": "done", "maybe": "done" } }""", End), "a");
+            """{ "id": "a", "type": "approval", "approvers": { "roles": ["approver"] }, "next": { "approved": "done", "maybe": "done" } }""",
+                End), "a");
         Assert.Contains("'maybe'", error.Message, StringComparison.Ordinal);
     }
 
@@ -146,21 +150,25 @@ public class PlaybookValidatorTests
     [Fact]
     public void A_quorum_larger_than_the_named_users_is_refused()
     {
-        var error = Single(Errors("""{ "id": "a", "type": "approval", "approvers": { "users": ["alice"], "quorum": 2 }, "next": "done" }""", End), "a");
+        var error = Single(Errors("""{ "id": "a", "type": "approval", "approvers": { "users": ["alice"], "quorum": 2 }, "next": "done" }""",
+            End), "a");
         Assert.Contains("quorum", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_bad_condition_expression_names_its_step()
     {
-        var error = Single(Errors("""{ "id": "a", "type": "condition", "if": "incident.severity ==", "next": { "true": "done", "false": "done" } }""", End), "a");
+        var error = Single(Errors(
+            """{ "id": "a", "type": "condition", "if": "incident.severity ==", "next": { "true": "done", "false": "done" } }""", End), "a");
         Assert.StartsWith("if: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_bad_template_expression_names_its_step()
     {
-        var error = Single(Errors("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "Hi {{ incident.( }}" }, "next": "done" }""", End), "a");
+        var error = Single(Errors(
+            """{ "id": "a", "type": "action", "connector": "chat", "operation": "post",""" +
+            """ "input": { "text": "Hi {{ incident.( }}" }, "next": "done" }""", End), "a");
         Assert.StartsWith("{{ }}: ", error.Message, StringComparison.Ordinal);
     }
 

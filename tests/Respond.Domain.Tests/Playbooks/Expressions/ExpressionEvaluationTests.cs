@@ -133,7 +133,8 @@ public class ExpressionEvaluationTests
     [Fact]
     public void Long_expressions_are_excerpted_in_messages()
     {
-        var expression = "incident.nothing.deeper" + new string(' ', 10) + "|| " + string.Join(" || ", Enumerable.Range(0, 40).Select(i => $"vars.v{i}"));
+        var expression = "incident.nothing.deeper" + new string(' ', 10)
+            + "|| " + string.Join(" || ", Enumerable.Range(0, 40).Select(i => $"vars.v{i}"));
 
         var error = Assert.Throws<ExpressionException>(() => Evaluator.Evaluate(expression, Scopes.Incident()));
 

@@ -91,7 +91,8 @@ public sealed class FlowStepTests
         var run = new RunFixture("""
             { "id": "p", "name": "p", "steps": [
               { "id": "one", "type": "action", "connector": "c", "operation": "request",
-                "input": { "path": "/devices/{{ vars.device }}/isolate?by={{ vars.who }}", "body": { "note": "{{ vars.device }}/x" } }, "next": "two" },
+                "input": { "path": "/devices/{{ vars.device }}/isolate?by={{ vars.who }}", "body": { "note": "{{ vars.device }}/x" } },
+                "next": "two" },
               { "id": "two", "type": "action", "connector": "c", "operation": "request", "input": { "path": "{{ vars.path }}" } } ] }
             """);
         run.Start(vars: new JsonObject { ["device"] = "x/../../admin#", ["who"] = "a&b=c", ["path"] = "/whole/path?q=1" });
@@ -168,7 +169,8 @@ public sealed class FlowStepTests
     public void A_child_run_reports_its_end_to_its_parent()
     {
         var engine = new RunEngine(new Respond.Domain.Playbooks.Expressions.JintExpressionEvaluator());
-        var playbook = Respond.Domain.Playbooks.Definitions.PlaybookJson.Parse("""{ "id": "c", "name": "c", "steps": [ { "id": "done", "type": "end" } ] }""");
+        var playbook = Respond.Domain.Playbooks.Definitions.PlaybookJson.Parse(
+            """{ "id": "c", "name": "c", "steps": [ { "id": "done", "type": "end" } ] }""");
         var parent = Guid.NewGuid();
 
         var decision = engine.Start(playbook, new StartRun(Guid.NewGuid(), 1, null, "playbook", "k", false, [], parent, "restore"),
@@ -211,7 +213,8 @@ public sealed class WaitingStepTimeoutTests
     {
         var run = new RunFixture("""
             { "id": "p", "name": "p", "steps": [
-              { "id": "restore", "type": "playbook", "playbook": "backup-restore", "timeout": "PT1M", "retry": { "maxAttempts": 2, "delay": "PT5S" } } ] }
+              { "id": "restore", "type": "playbook", "playbook": "backup-restore", "timeout": "PT1M",
+                "retry": { "maxAttempts": 2, "delay": "PT5S" } } ] }
             """);
         run.Start();
         var first = Assert.Single(run.Work.OfType<StartChildRun>());

@@ -86,10 +86,12 @@ public sealed class PlaybookFileLoaderTests : IDisposable
 
             Assert.Equal(0, (await VersionsAsync(first, "broken"))["total"]!.GetValue<int>());
             Assert.Equal(0, (await VersionsAsync(first, "something-else"))["total"]!.GetValue<int>());
-            var brokenLog = Assert.Single(first.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("broken.json", StringComparison.Ordinal));
+            var brokenLog = Assert.Single(first.Logs.Lines,
+                l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("broken.json", StringComparison.Ordinal));
             Assert.Contains("notify: ", brokenLog, StringComparison.Ordinal);
             Assert.Contains("block: ", brokenLog, StringComparison.Ordinal);
-            Assert.Contains(first.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("misnamed.json", StringComparison.Ordinal));
+            Assert.Contains(first.Logs.Lines,
+                l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("misnamed.json", StringComparison.Ordinal));
             Assert.True((await first.As("viewer").GetAsync("/health/live")).IsSuccessStatusCode);
         }
 

@@ -16,7 +16,8 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
     public async Task A_draft_is_saved_published_and_kept_in_the_history()
     {
         var id = NewId("lifecycle");
-        var saved = await (await author.PutJsonAsync($"/api/playbooks/{id}", LibraryPlaybooks.Example(id, "First"))).JsonAsync(HttpStatusCode.Created);
+        var saved = await (await author.PutJsonAsync($"/api/playbooks/{id}",
+            LibraryPlaybooks.Example(id, "First"))).JsonAsync(HttpStatusCode.Created);
         Assert.True(saved["valid"]!.GetValue<bool>());
         Assert.Empty(saved["errors"]!.AsArray());
         Assert.Equal("author", saved["savedBy"]!.GetValue<string>());
@@ -77,9 +78,12 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
         var named = errors.Select(e => e!["stepId"]?.GetValue<string>()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "notify", "approve", "block", "contained" }, named);
         Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e!["message"]!.GetValue<string>())));
-        Assert.Contains(errors, e => e!["stepId"]?.GetValue<string>() == "contained" && e["message"]!.GetValue<string>().Contains("colour", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e!["stepId"]?.GetValue<string>() == "contained" && e["message"]!.GetValue<string>().Contains("nowhere", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e!["stepId"]?.GetValue<string>() == "notify" && e["message"]!.GetValue<string>().Contains("pager", StringComparison.Ordinal));
+        Assert.Contains(errors,
+            e => e!["stepId"]?.GetValue<string>() == "contained" && e["message"]!.GetValue<string>().Contains("colour", StringComparison.Ordinal));
+        Assert.Contains(errors,
+            e => e!["stepId"]?.GetValue<string>() == "contained" && e["message"]!.GetValue<string>().Contains("nowhere", StringComparison.Ordinal));
+        Assert.Contains(errors,
+            e => e!["stepId"]?.GetValue<string>() == "notify" && e["message"]!.GetValue<string>().Contains("pager", StringComparison.Ordinal));
 
         await (await viewer.GetAsync($"/api/playbooks/{id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await viewer.GetAsync($"/api/playbooks/{id}/versions")).ProblemAsync(HttpStatusCode.NotFound);
@@ -256,7 +260,8 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
     {
         var id = NewId("bodies");
 
-        var text = await author.PutAsync($"/api/playbooks/{id}", new StringContent(LibraryPlaybooks.Example(id).ToJsonString(), Encoding.UTF8, "text/plain"));
+        var text = await author.PutAsync($"/api/playbooks/{id}",
+            new StringContent(LibraryPlaybooks.Example(id).ToJsonString(), Encoding.UTF8, "text/plain"));
         await text.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
 
         var huge = LibraryPlaybooks.Example(id);
@@ -271,7 +276,8 @@ public class PlaybookLibraryApiTests(LibraryApp app) : IClassFixture<LibraryApp>
         }
 
         await (await author.PutJsonAsync($"/api/playbooks/{id}", LibraryPlaybooks.Example("someone-else"))).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await author.PutJsonAsync("/api/playbooks/Not%20An%20Id", LibraryPlaybooks.Example("Not An Id"))).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await author.PutJsonAsync("/api/playbooks/Not%20An%20Id",
+            LibraryPlaybooks.Example("Not An Id"))).ProblemAsync(HttpStatusCode.BadRequest);
         await (await author.PostJsonAsync($"/api/playbooks/{id}/publish", null)).ProblemAsync(HttpStatusCode.NotFound);
 
         await (await viewer.GetAsync($"/api/playbooks/{id}")).ProblemAsync(HttpStatusCode.NotFound);

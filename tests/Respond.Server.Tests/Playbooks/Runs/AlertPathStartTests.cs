@@ -27,11 +27,14 @@ public abstract class AlertPathApp : PlaybookApp
     protected override IEnumerable<(string File, string Json)> TestPlaybooks =>
     [
         ("tell-on-open.json", """
-            { "id": "tell-on-open", "name": "Tell the channel", "trigger": { "on": "incident.opened", "when": "alerts.some(a => a.category == 'QuickStart')" },
-              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "Opened: {{ incident.title }}" } } ] }
+            { "id": "tell-on-open", "name": "Tell the channel", "trigger": { "on": "incident.opened",
+              "when": "alerts.some(a => a.category == 'QuickStart')" },
+              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post",
+                "input": { "text": "Opened: {{ incident.title }}" } } ] }
             """),
         ("raise-on-open.json", """
-            { "id": "raise-on-open", "name": "Raise at once", "trigger": { "on": "incident.opened", "when": "alerts.some(a => a.category == 'QuickStart')" },
+            { "id": "raise-on-open", "name": "Raise at once", "trigger": { "on": "incident.opened",
+              "when": "alerts.some(a => a.category == 'QuickStart')" },
               "steps": [ { "id": "raise", "type": "incident", "severity": "critical", "summary": "Raised on open" } ] }
             """),
     ];
@@ -54,7 +57,8 @@ public sealed class TightAlertPathApp : AlertPathApp
         ("slow-when.json", """
             { "id": "slow-when", "name": "Weigh it up", "trigger": { "on": "incident.opened",
                 "when": "(() => { for (let i = 0; i < 30000; i++) {} return alerts.some(a => a.category == 'QuickStart') })()" },
-              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "Weighed: {{ incident.title }}" } } ] }
+              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post",
+                "input": { "text": "Weighed: {{ incident.title }}" } } ] }
             """),
     ];
 }
@@ -100,7 +104,8 @@ public sealed class AlertPathStartTests(RoomyAlertPathApp app) : IClassFixture<R
         await using (var quiet = store.LightweightSession())
         {
             var scope = await IncidentScope.ReadAsync(quiet, id, fenced: false, CancellationToken.None);
-            Assert.True(scope.Apply(raise with { Change = raise.Change with { Severity = "high" } }, "playbook:test", DateTimeOffset.UtcNow).Succeeded);
+            Assert.True(scope.Apply(raise with { Change = raise.Change with { Severity = "high" } }, "playbook:test",
+                DateTimeOffset.UtcNow).Succeeded);
             Assert.True(await scope.StageAsync(quiet, CancellationToken.None));
             await quiet.SaveChangesAsync();
         }

@@ -11,7 +11,8 @@ public sealed class BruteForcePlaybookTests(PlaybookApp app) : IClassFixture<Pla
     [Fact]
     public async Task An_approved_run_blocks_the_source_ip_once_with_the_idempotency_key_and_contains_the_incident()
     {
-        var incidentId = await app.AlertAsync("bf-approve", "Brute force against vpn-1", "BruteForce", ip: "198.51.100.10", account: "alice@contoso.com");
+        var incidentId = await app.AlertAsync("bf-approve", "Brute force against vpn-1", "BruteForce", ip: "198.51.100.10",
+            account: "alice@contoso.com");
 
         var waiting = await app.RunOfAsync(incidentId, r => PlaybookApp.Status(r) == "waiting", "the run waiting for approval");
         var runId = waiting["id"]!.GetValue<Guid>();
@@ -47,7 +48,8 @@ public sealed class BruteForcePlaybookTests(PlaybookApp app) : IClassFixture<Pla
         var granted = timeline.Single(e => e!["type"]!.GetValue<string>() == "ApprovalGranted")!;
         Assert.Equal("approver", granted["actor"]!.GetValue<string>());
         Assert.Equal(runId, granted["runId"]!.GetValue<Guid>());
-        Assert.Equal("playbook:contain-brute-force", timeline.Single(e => e!["type"]!.GetValue<string>() == "IncidentContained")!["actor"]!.GetValue<string>());
+        Assert.Equal("playbook:contain-brute-force",
+            timeline.Single(e => e!["type"]!.GetValue<string>() == "IncidentContained")!["actor"]!.GetValue<string>());
     }
 
     [Fact]

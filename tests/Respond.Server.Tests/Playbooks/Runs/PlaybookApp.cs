@@ -179,7 +179,8 @@ public class PlaybookApp : RespondApp
     }
 
     public IReadOnlyList<WireMock.Logging.ILogEntry> RequestsTo(string path, string? bodyContains = null) =>
-        [.. Targets.LogEntries.Where(e => e.RequestMessage.Path == path && (bodyContains is null || (e.RequestMessage.Body ?? "").Contains(bodyContains, StringComparison.Ordinal)))];
+        [.. Targets.LogEntries.Where(e => e.RequestMessage.Path == path
+            && (bodyContains is null || (e.RequestMessage.Body ?? "").Contains(bodyContains, StringComparison.Ordinal)))];
 
     public static string Status(JsonNode run) => run["status"]!.GetValue<string>();
 

@@ -22,13 +22,15 @@ public sealed class RunBehaviourApp : PlaybookApp
         ("ask.json", """
             { "id": "ask", "name": "Ask then block", "trigger": { "on": "manual" }, "steps": [
               { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1H", "next": { "approved": "block" } },
-              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip",
+                "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
             """),
         ("expiring.json", """
             { "id": "expiring", "name": "Approval that expires", "trigger": { "on": "manual" }, "steps": [
               { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1S",
                 "next": { "approved": "block", "expired": "note" } },
-              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } },
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip",
+                "input": { "ip": "{{ incident.entities.ips[0] }}" } },
               { "id": "note", "type": "incident", "comment": "Nobody approved in time." } ] }
             """),
         ("fail-beside-approval.json", """
@@ -49,7 +51,8 @@ public sealed class RunBehaviourApp : PlaybookApp
         ("ask-child.json", """
             { "id": "ask-child", "name": "A child that asks", "trigger": { "on": "manual" }, "steps": [
               { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT1H", "next": { "approved": "block" } },
-              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
+              { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip",
+                "input": { "ip": "{{ incident.entities.ips[0] }}" } } ] }
             """),
         ("ask-through-child.json", """
             { "id": "ask-through-child", "name": "Asks through a sub-playbook", "trigger": { "on": "manual" }, "steps": [
@@ -186,7 +189,8 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await app.Anonymous().PostAsJsonAsync($"/api/approvals/{approvalId}/approve", new { })).StatusCode);
     }
 
     [Fact]
@@ -290,7 +294,8 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         Assert.Equal("POST", sent.RequestMessage.Method);
         Assert.True(string.IsNullOrEmpty(sent.RequestMessage.RawQuery), sent.RequestMessage.RawQuery);
         Assert.Equal(["api", "devices", device, "isolate"], RawPath(sent).Trim('/').Split('/').Select(Uri.UnescapeDataString));
-        Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin" || (e.RequestMessage.RawQuery ?? "").Contains("admin"));
+        Assert.DoesNotContain(app.Targets.LogEntries,
+            e => RawPath(e) is "/admin" or "/api/admin" || (e.RequestMessage.RawQuery ?? "").Contains("admin"));
     }
 
     [Fact]
@@ -315,16 +320,19 @@ public sealed class RunBehaviourTests(RunBehaviourApp app) : IClassFixture<RunBe
         var good = await StartWithVarsAsync(incidentId, "whole-path", new { path = "/devices/7/isolate?full=true" });
         var bad = await StartWithVarsAsync(incidentId, "whole-path", new { path = "../../admin" });
 
-        Assert.Equal("completed", PlaybookApp.Status(await app.RunAsync(good, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
+        Assert.Equal("completed",
+            PlaybookApp.Status(await app.RunAsync(good, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
         Assert.Equal("failed", PlaybookApp.Status(await app.RunAsync(bad, r => PlaybookApp.Status(r) is "completed" or "failed", "the run to end")));
-        Assert.Contains(app.Targets.LogEntries, e => RawPath(e) == "/api/devices/7/isolate" && e.RequestMessage.RawQuery?.TrimStart('?') == "full=true");
+        Assert.Contains(app.Targets.LogEntries,
+            e => RawPath(e) == "/api/devices/7/isolate" && e.RequestMessage.RawQuery?.TrimStart('?') == "full=true");
         Assert.DoesNotContain(app.Targets.LogEntries, e => RawPath(e) is "/admin" or "/api/admin");
     }
 
     private async Task<Guid> StartWithVarsAsync(Guid incidentId, string playbookId, object vars)
     {
         using var client = app.As("responder");
-        var run = await (await client.PostAsJsonAsync($"/api/incidents/{incidentId}/runs", new { playbookId, vars })).JsonAsync(HttpStatusCode.Created);
+        var run = await (await client.PostAsJsonAsync($"/api/incidents/{incidentId}/runs",
+            new { playbookId, vars })).JsonAsync(HttpStatusCode.Created);
         return run["id"]!.GetValue<Guid>();
     }
 

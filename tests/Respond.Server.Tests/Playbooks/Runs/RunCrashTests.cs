@@ -16,7 +16,8 @@ namespace Respond.Server.Tests.Playbooks.Runs;
 public sealed class RunCrashTests(ITestOutputHelper output)
 {
     private const string SlowBlock = """
-        { "id": "slow-block", "name": "Block (slow firewall)", "trigger": { "on": "incident.opened", "when": "alerts.some(a => a.category == 'CrashTest')" },
+        { "id": "slow-block", "name": "Block (slow firewall)", "trigger": { "on": "incident.opened",
+          "when": "alerts.some(a => a.category == 'CrashTest')" },
           "steps": [
             { "id": "check", "type": "condition", "if": "incident.entities.ips.length > 0", "next": { "true": "block" } },
             { "id": "block", "type": "action", "connector": "firewall", "operation": "block-ip", "input": { "ip": "{{ incident.entities.ips[0] }}" },
@@ -58,7 +59,8 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         await using (var first = await ServerProcess.StartAsync(connectionString, settings))
         {
             using var client = first.Client();
-            var body = """{"id":"crash-1","title":"Crash test","severity":"high","status":"firing","category":"CrashTest","entities":[{"ip":"203.0.113.77"}]}""";
+            var body = """{"id":"crash-1","title":"Crash test","severity":"high","status":"firing","category":"CrashTest","entities":""" +
+                """[{"ip":"203.0.113.77"}]}""";
             var answer = await (await client.SendAsync(Samples.Delivery("generic", body))).JsonAsync(HttpStatusCode.Accepted);
             incidentId = answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
             try
@@ -80,7 +82,8 @@ public sealed class RunCrashTests(ITestOutputHelper output)
         var run = await Poll.UntilAsync(async () =>
             (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}")).JsonAsync(HttpStatusCode.OK))["items"]!.AsArray().FirstOrDefault(),
             r => r?["status"]?.GetValue<string>() == "completed", TimeSpan.FromSeconds(60), "the run to complete after the restart");
-        output.WriteLine($"Restarted server live after {ready.TotalSeconds:0.0} s; run completed {restarted.Elapsed.TotalSeconds:0.0} s after restart");
+        output.WriteLine($"Restarted server live after {ready.TotalSeconds:0.0} s; run completed {restarted.Elapsed.TotalSeconds:0.0} s after " +
+            "restart");
 
         release.Set();
         var runId = run!["id"]!.GetValue<Guid>();

@@ -52,7 +52,8 @@ public sealed class RunFaultTests(RunFaultApp app) : IClassFixture<RunFaultApp>
             """);
         await app.PublishUncheckedAsync("""
             { "id": "b-tells", "name": "Tells the channel", "trigger": { "on": "incident.severity-changed" },
-              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "severity of {{ incident.title }}" } } ] }
+              "steps": [ { "id": "tell", "type": "action", "connector": "chat", "operation": "post",
+                "input": { "text": "severity of {{ incident.title }}" } } ] }
             """);
         await app.PublishUncheckedAsync("""
             { "id": "c-waits-off-calendar", "name": "Also starts with a wait off the calendar", "trigger": { "on": "incident.severity-changed" },

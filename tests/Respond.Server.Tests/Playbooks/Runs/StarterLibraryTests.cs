@@ -93,7 +93,8 @@ public sealed class StarterLibraryTests(StarterLibraryApp app) : IClassFixture<S
         Assert.False(JsonNode.Parse(disable.RequestMessage.Body!)!["accountEnabled"]!.GetValue<bool>());
         Assert.Single(app.RequestsTo("/v1.0/users/adm-jo@contoso.com/revokeSignInSessions"));
         Assert.Equal("contained", (await IncidentAsync(incidentId))["status"]!.GetValue<string>());
-        var mail = await Poll.UntilAsync(() => Task.FromResult(app.Smtp.Messages.FirstOrDefault(m => (m.Subject ?? "").Contains("adm-jo@contoso.com", StringComparison.Ordinal))),
+        var mail = await Poll.UntilAsync(()
+            => Task.FromResult(app.Smtp.Messages.FirstOrDefault(m => (m.Subject ?? "").Contains("adm-jo@contoso.com", StringComparison.Ordinal))),
             m => m is not null, TimeSpan.FromSeconds(10), "the mail to the contact");
         Assert.Equal("ciso@soc.example", mail!.To.Mailboxes.Single().Address);
         Assert.Contains("Account disabled: yes", mail.TextBody, StringComparison.Ordinal);
@@ -133,8 +134,10 @@ public sealed class StarterLibraryTests(StarterLibraryApp app) : IClassFixture<S
 
         await ApproveAsync(restoreRun!.Value);
         await app.RunAsync(restoreRun.Value, r => PlaybookApp.Status(r) == "completed", "the restore run to complete");
-        var parent = (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId=ransomware")).JsonAsync(HttpStatusCode.OK))["items"]![0]!;
-        var done = await app.RunAsync(parent["id"]!.GetValue<Guid>(), r => PlaybookApp.Status(r) is "completed" or "failed", "the ransomware run to end");
+        var parent = (await (await viewer.GetAsync($"/api/runs?incidentId={incidentId}&playbookId=ransomware"))
+            .JsonAsync(HttpStatusCode.OK))["items"]![0]!;
+        var done = await app.RunAsync(parent["id"]!.GetValue<Guid>(), r => PlaybookApp.Status(r) is "completed" or "failed",
+            "the ransomware run to end");
 
         Assert.Equal("completed", PlaybookApp.Status(done));
         Assert.Equal("succeeded", PlaybookApp.Step(done, "restored")["status"]!.GetValue<string>());

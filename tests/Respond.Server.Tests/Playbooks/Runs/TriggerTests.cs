@@ -11,8 +11,10 @@ public sealed class TriggerApp : PlaybookApp
     protected override IEnumerable<(string File, string Json)> TestPlaybooks =>
     [
         ("on-critical.json", """
-            { "id": "on-critical", "name": "Page on critical", "trigger": { "on": "incident.severity-changed", "when": "incident.severity == 'critical'" },
-              "steps": [ { "id": "page", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "CRITICAL: {{ incident.title }}" } } ] }
+            { "id": "on-critical", "name": "Page on critical", "trigger": { "on": "incident.severity-changed",
+              "when": "incident.severity == 'critical'" },
+              "steps": [ { "id": "page", "type": "action", "connector": "chat", "operation": "post",
+                "input": { "text": "CRITICAL: {{ incident.title }}" } } ] }
             """),
         ("on-correlated.json", """
             { "id": "on-correlated", "name": "Tell on a joined alert", "trigger": { "on": "alert.correlated", "when": "alerts.length >= 2" },
@@ -36,12 +38,14 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
         var id = await responder.OpenIncidentAsync("Payment API errors", "medium");
 
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "spreading" })).EnsureSuccessStatusCode();
-        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "outage" })).EnsureSuccessStatusCode();
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity",
+            new { severity = "critical", reason = "outage" })).EnsureSuccessStatusCode();
         await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 1, TimeSpan.FromSeconds(15), "a run for the change to critical");
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "mitigated" })).EnsureSuccessStatusCode();
         (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "again" })).EnsureSuccessStatusCode();
 
-        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 2, TimeSpan.FromSeconds(15), "a second run for the second change to critical");
+        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 2, TimeSpan.FromSeconds(15),
+            "a second run for the second change to critical");
         await Poll.UntilAsync(() => Task.FromResult(app.RequestsTo("/hook", "CRITICAL: Payment API errors").Count), n => n == 2,
             TimeSpan.FromSeconds(15), "two pages");
     }

@@ -37,7 +37,8 @@ public sealed class TwoNodeTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(Enumerable.Range(0, Runs), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             using var client = (i % 2 == 0 ? a : b).Client();
-            var body = $$"""{"id":"two-{{i}}","title":"Two nodes {{i}}","severity":"high","status":"firing","category":"TwoNodes","entities":[{"ip":"10.{{i / 250}}.{{i % 250}}.1"}]}""";
+            var body = $$"""{"id":"two-{{i}}","title":"Two nodes {{i}}","severity":"high","status":"firing","category":"TwoNodes","entities":""" +
+                $$"""[{"ip":"10.{{i / 250}}.{{i % 250}}.1"}]}""";
             var answer = await (await client.SendAsync(Samples.Delivery("generic", body), ct)).JsonAsync(HttpStatusCode.Accepted);
             incidents.Add(answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>());
         });
@@ -52,9 +53,11 @@ public sealed class TwoNodeTests(ITestOutputHelper output)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         Assert.Equal(0L, await ScalarAsync(connection,
-            "select count(*) from (select stream_id from respond.mt_events where type = 'playbook_run_completed' group by stream_id having count(*) <> 1) twice"));
+            "select count(*) from (select stream_id from respond.mt_events where type = 'playbook_run_completed' group by stream_id having " +
+                "count(*) <> 1) twice"));
         Assert.Equal(0L, await ScalarAsync(connection,
-            "select count(*) from (select stream_id, data->>'stepId' from respond.mt_events where type = 'step_started' group by 1, 2 having count(*) <> 1) twice"));
+            "select count(*) from (select stream_id, data->>'stepId' from respond.mt_events where type = 'step_started' group by 1, 2 having " +
+                "count(*) <> 1) twice"));
 
         var keys = targets.LogEntries.Where(e => e.RequestMessage.Path == "/blocks")
             .Select(e => e.RequestMessage.Headers!["Idempotency-Key"].Single()).ToList();

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
-using System.Text.Json;
 using JasperFx;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Respond.Domain.Incidents;
 using Respond.Server.Hosting;
 using Respond.Server.Playbooks.Runs;
@@ -12,28 +11,39 @@ namespace Respond.Server.Incidents;
 
 public sealed record CommandAnswer(Guid Id, long Version);
 
-/// <summary>
-/// The shared path of every incident command: honour If-Match, fetch the stream with its version
-/// as the fence, run the pure decision, append, answer the new version.
-/// </summary>
-public static class IncidentCommands
-{
-    public static async Task<IResult> RunAsync<TBody>(
-        Guid id,
-        HttpContext context,
-        IDocumentSession session,
-        Func<Incident, TBody?, IReadOnlyList<object>> decide,
-        CancellationToken ct)
-        where TBody : class
-    {
-        var (body, error) = await CommandBodies.ReadAsync<TBody>(context.Request, ct);
-        return error ?? await RunAsync(id, context.Request, session, incident => decide(incident, body), ct);
-    }
+/// <summary>What an incident command decides: the events for the incident, given the command's body, who asks and when.</summary>
+public delegate IReadOnlyList<object> DecideIncidentCommand<in TBody>(Incident incident, TBody? body, string actor, DateTimeOffset now)
+    where TBody : class;
 
-    public static async Task<IResult> RunAsync(
+/// <summary>
+/// The shared path of every incident command: read the body, honour If-Match, fetch the stream with its
+/// version as the fence, run the pure decision, append, answer the new version.
+/// </summary>
+public static class IncidentCommandPipeline
+{
+    /// <summary>
+    /// Maps <c>POST {pattern}</c> as an incident command for <paramref name="role"/>: the route, its answers and the
+    /// whole pipeline, so a use case only says how its body becomes a decision.
+    /// </summary>
+    public static RouteHandlerBuilder MapIncidentCommand<TBody>(
+        this RouteGroupBuilder group, string pattern, string role, DecideIncidentCommand<TBody> decide)
+        where TBody : class =>
+        group.MapPost(pattern, async (Guid id, HttpContext context, IDocumentSession session, TimeProvider clock,
+                [FromServices] TriggerSignals triggers, CancellationToken ct) =>
+            {
+                var (body, error) = await CommandBodies.ReadAsync<TBody>(context.Request, ct);
+                return error ?? await RunAsync(id, context.Request, session, triggers,
+                    incident => decide(incident, body, context.User.Actor(), clock.GetUtcNow()), ct);
+            })
+            .RequireAuthorization(role)
+            .Produces<CommandAnswer>()
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
+    private static async Task<IResult> RunAsync(
         Guid id,
         HttpRequest request,
         IDocumentSession session,
+        TriggerSignals triggers,
         Func<Incident, IReadOnlyList<object>> decide,
         CancellationToken ct)
     {
@@ -56,7 +66,7 @@ public static class IncidentCommands
             if (events.Count > 0)
             {
                 stream.AppendMany(events);
-                await SignalTriggersAsync(request.HttpContext.RequestServices, session, events);
+                await SignalTriggersAsync(triggers, request.HttpContext.RequestServices, session, events);
                 await session.SaveChangesAsync(ct);
             }
 
@@ -82,10 +92,12 @@ public static class IncidentCommands
         }
     }
 
-    // A severity change may start playbooks: the trigger message commits with the change, on the outbox.
-    private static async Task SignalTriggersAsync(IServiceProvider services, IDocumentSession session, IReadOnlyList<object> events)
+    // A severity change may start playbooks: the trigger message commits with the change, on the outbox. The outbox
+    // is resolved only then, so the commands that start nothing never enrol one.
+    private static async Task SignalTriggersAsync(
+        TriggerSignals triggers, IServiceProvider services, IDocumentSession session, IReadOnlyList<object> events)
     {
-        var signals = services.GetRequiredService<TriggerSignals>().For(events);
+        var signals = triggers.For(events);
         if (signals.Count == 0)
         {
             return;
