@@ -65,9 +65,11 @@ public sealed class AlertSession(IDocumentSession session, MessageContext? outbo
             var started = Stopwatch.GetTimestamp();
             foreach (var signal in triggers.For(staged.Events))
             {
-                var left = staged.After(signal.IncidentId) is { } incident && Stopwatch.GetElapsedTime(started) < runs.AlertPathBudget
+                var incident = staged.After(signal.IncidentId);
+                var left = incident is not null && Stopwatch.GetElapsedTime(started) < runs.AlertPathBudget
                     ? await runs.StartOnAlertPathAsync(Session, outbox, incident, signal, startedRuns, ct)
                     : signal;
+                left = left is null ? null : left with { AsOfVersion = incident?.Version };
                 if (left is not null)
                 {
                     await outbox.PublishAsync(left);

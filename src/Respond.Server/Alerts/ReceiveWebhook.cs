@@ -129,7 +129,8 @@ public static class ReceiveWebhook
             {
                 answers.Add(new AnswerItem(result.AlertId, result.IncidentId, result.Disposition));
                 metrics.AlertsIngested.Add(1,
-                    new("source", alertSource.Name), new("kind", alertSource.Kind), new("disposition", result.Disposition.ToString().ToLowerInvariant()));
+                    new("source", alertSource.Name), new("kind", alertSource.Kind),
+                    new("disposition", result.Disposition.ToString().ToLowerInvariant()));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !StorageFailures.IsUnavailable(ex))
@@ -137,7 +138,8 @@ public static class ReceiveWebhook
             return NotStored(context, metrics, logger, alertSource.Name, ex);
         }
 
-        metrics.IngestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("source", alertSource.Name));
+        metrics.IngestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("source", alertSource.Name));
         return Results.Json(new Answer(answers), JsonConventions.Api, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -66,7 +66,8 @@ public static class IncidentCommandPipeline
             if (events.Count > 0)
             {
                 stream.AppendMany(events);
-                await SignalTriggersAsync(triggers, request.HttpContext.RequestServices, session, events);
+                await SignalTriggersAsync(triggers, request.HttpContext.RequestServices, session, events,
+                    (stream.StartingVersion ?? 0) + events.Count);
                 await session.SaveChangesAsync(ct);
             }
 
@@ -95,9 +96,9 @@ public static class IncidentCommandPipeline
     // A severity change may start playbooks: the trigger message commits with the change, on the outbox. The outbox
     // is resolved only then, so the commands that start nothing never enrol one.
     private static async Task SignalTriggersAsync(
-        TriggerSignals triggers, IServiceProvider services, IDocumentSession session, IReadOnlyList<object> events)
+        TriggerSignals triggers, IServiceProvider services, IDocumentSession session, IReadOnlyList<object> events, long asOfVersion)
     {
-        var signals = triggers.For(events);
+        var signals = triggers.For(events, asOfVersion);
         if (signals.Count == 0)
         {
             return;

@@ -22,6 +22,14 @@ public static class EvaluateTriggersHandler
             return;
         }
 
+        // The queue may get here after later changes (a responder's "high" evaluated once the incident is critical):
+        // judge the trigger on the incident as the event left it.
+        if (message.AsOfVersion is { } asOf && incident.Version > asOf
+            && await query.Events.AggregateStreamAsync<Incident>(message.IncidentId, version: asOf, token: ct) is { } then)
+        {
+            incident = then;
+        }
+
         // One playbook's fault must not keep the others from starting. A passing one (the database away) is thrown
         // after the rest had their turn, so the message is tried again; the runs already started are not started twice.
         Exception? passing = null;

@@ -5,9 +5,12 @@ namespace Respond.Server.Playbooks.Runs;
 
 /// <summary>
 /// An incident event that playbooks may be triggered by was committed. <see cref="Playbooks"/>, when set,
-/// names the only playbooks left to evaluate (the alert's path started the others).
+/// names the only playbooks left to evaluate (the alert's path started the others). <see cref="AsOfVersion"/>, when
+/// set, is the incident's version right after the event: <c>when</c> is judged on the incident as it was then, not as
+/// it is by the time the queue gets to it.
 /// </summary>
-public sealed record EvaluateTriggers(Guid IncidentId, string Trigger, string TriggerKey, IReadOnlyList<string>? Playbooks = null)
+public sealed record EvaluateTriggers(
+    Guid IncidentId, string Trigger, string TriggerKey, IReadOnlyList<string>? Playbooks = null, long? AsOfVersion = null)
 {
     public bool Includes(Library.PublishedPlaybook playbook) => Playbooks is null || Playbooks.Contains(playbook.Id);
 }

@@ -13,7 +13,8 @@ namespace Respond.Server.Playbooks.Runs;
 /// </summary>
 public sealed class TriggerSignals(IPlaybookCatalog catalog)
 {
-    public IReadOnlyList<EvaluateTriggers> For(IEnumerable<object> events)
+    /// <param name="asOfVersion">The incident's version once these events are appended, when the caller knows it.</param>
+    public IReadOnlyList<EvaluateTriggers> For(IEnumerable<object> events, long? asOfVersion = null)
     {
         List<EvaluateTriggers>? signals = null;
         foreach (var e in events)
@@ -33,7 +34,7 @@ public sealed class TriggerSignals(IPlaybookCatalog catalog)
                 continue;
             }
 
-            (signals ??= []).Add(signal);
+            (signals ??= []).Add(signal with { AsOfVersion = asOfVersion });
         }
 
         return signals ?? (IReadOnlyList<EvaluateTriggers>)[];

@@ -4,7 +4,8 @@ namespace Respond.Server.Storage.Embedded;
 
 internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
-    public string Output => string.Join(" ", $"{StandardError}\n{StandardOutput}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    public string Output =>
+        string.Join(" ", $"{StandardError}\n{StandardOutput}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     public void ThrowIfFailed(string what)
     {

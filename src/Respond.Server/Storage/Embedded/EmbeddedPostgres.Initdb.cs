@@ -39,7 +39,8 @@ public sealed partial class EmbeddedPostgres
             if (Directory.EnumerateFileSystemEntries(layout.Data).Any())
             {
                 throw new EmbeddedPostgresException(
-                    $"{layout.Data} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away or delete it to provision a new cluster.");
+                    $"{layout.Data} is not empty but holds no PostgreSQL cluster (no " +
+                    $"PG_VERSION); move it away or delete it to provision a new cluster.");
             }
 
             Directory.Delete(layout.Data);
@@ -98,7 +99,8 @@ public sealed partial class EmbeddedPostgres
         if (layout.ClusterExists)
         {
             throw new EmbeddedPostgresException(
-                $"The private PostgreSQL cluster under {layout.Data} has no password file at {layout.PasswordFile}; restore it or delete {layout.Root} to provision a new cluster.");
+                $"The private PostgreSQL cluster under {layout.Data} has no password file at " +
+                $"{layout.PasswordFile}; restore it or delete {layout.Root} to provision a new cluster.");
         }
 
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

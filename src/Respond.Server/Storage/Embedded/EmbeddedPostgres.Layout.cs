@@ -20,7 +20,8 @@ public sealed partial class EmbeddedPostgres
                 if (!waiting)
                 {
                     waiting = true;
-                    logger.LogInformation("Waiting for another process that is starting or stopping the private PostgreSQL under {DataRoot}", layout.Root);
+                    logger.LogInformation("Waiting for another process that is starting or " +
+                        "stopping the private PostgreSQL under {DataRoot}", layout.Root);
                 }
 
                 Thread.Sleep(100);
@@ -28,7 +29,8 @@ public sealed partial class EmbeddedPostgres
             catch (IOException e)
             {
                 throw new EmbeddedPostgresException(
-                    $"Another process has held {layout.LockFile} for more than {LockTimeout.TotalSeconds:0} s ({e.Message}); stop it or remove the lock file.");
+                    $"Another process has held {layout.LockFile} for more than " +
+                    $"{LockTimeout.TotalSeconds:0} s ({e.Message}); stop it or remove the lock file.");
             }
         }
     }

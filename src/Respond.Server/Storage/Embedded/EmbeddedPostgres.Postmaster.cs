@@ -29,7 +29,8 @@ public sealed partial class EmbeddedPostgres
             // pg_ctl gave up waiting but the postmaster is alive (e.g. a long crash recovery): let the readiness wait decide.
             if (RunningPostmaster(layout) is { } postmaster)
             {
-                logger.LogInformation("Private PostgreSQL is starting on 127.0.0.1:{Port} (pid {Pid}); pg_ctl stopped waiting for it", postmaster.Port, postmaster.Pid);
+                logger.LogInformation("Private PostgreSQL is starting on 127.0.0.1:{Port} (pid " +
+                    "{Pid}); pg_ctl stopped waiting for it", postmaster.Port, postmaster.Pid);
                 return postmaster.Port;
             }
 
@@ -42,17 +43,20 @@ public sealed partial class EmbeddedPostgres
                     port = FreePort();
                     portChanges++;
                     RememberPort(layout, port);
-                    logger.LogInformation("Port {OldPort} was taken by another process; the private PostgreSQL now uses 127.0.0.1:{Port}", taken, port);
+                    logger.LogInformation("Port {OldPort} was taken by another process; " +
+                        "the private PostgreSQL now uses 127.0.0.1:{Port}", taken, port);
                     continue;
                 }
 
                 // After a crash, the dead postmaster's orphaned backends hold its shared memory for a moment.
-                if (attemptLog.Contains("shared memory block", StringComparison.Ordinal) || attemptLog.Contains("lock file", StringComparison.Ordinal))
+                if (attemptLog.Contains("shared memory block", StringComparison.Ordinal)
+                    || attemptLog.Contains("lock file", StringComparison.Ordinal))
                 {
                     if (!waitedForOrphans)
                     {
                         waitedForOrphans = true;
-                        logger.LogInformation("Waiting for the processes of the previous (crashed) private PostgreSQL to exit before starting it again");
+                        logger.LogInformation("Waiting for the processes of the previous " +
+                            "(crashed) private PostgreSQL to exit before starting it again");
                     }
 
                     Thread.Sleep(250);
@@ -62,7 +66,8 @@ public sealed partial class EmbeddedPostgres
             }
 
             throw new EmbeddedPostgresException(
-                $"The private PostgreSQL under {layout.Data} did not start (pg_ctl exit code {result.ExitCode}: {result.Output}). Last lines of {layout.LogFile}:{Environment.NewLine}{(attemptLog.Length > 0 ? attemptLog : LogTail(layout))}");
+                $"The private PostgreSQL under {layout.Data} did not start (pg_ctl exit code {result.ExitCode}: {result.Output}). " +
+                $"Last lines of {layout.LogFile}:{Environment.NewLine}{(attemptLog.Length > 0 ? attemptLog : LogTail(layout))}");
         }
     }
 
@@ -148,7 +153,8 @@ public sealed partial class EmbeddedPostgres
         }
 
         var pid = int.TryParse(lines[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        logger.LogInformation("Removing the stale postmaster.pid of the private PostgreSQL (pid {Pid} is not running it); it did not shut down cleanly", pid);
+        logger.LogInformation("Removing the stale postmaster.pid of the private PostgreSQL " +
+            "(pid {Pid} is not running it); it did not shut down cleanly", pid);
         File.Delete(layout.PidFile);
     }
 

@@ -48,7 +48,8 @@ public sealed partial class EmbeddedPostgres
         if (result.ExitCode != 0)
         {
             throw new EmbeddedPostgresException(
-                "PostgreSQL refuses to run as root and this machine has no 'postgres' user to run the private cluster as; run the server as a normal user, create that user, or set ConnectionStrings__Respond.");
+                "PostgreSQL refuses to run as root and this machine has no 'postgres' user to run the private cluster " +
+                "as; run the server as a normal user, create that user, or set ConnectionStrings__Respond.");
         }
     }
 
@@ -71,7 +72,8 @@ public sealed partial class EmbeddedPostgres
         }
     }
 
-    private static ProcessResult RunAs(string? runUser, string executable, IReadOnlyList<string> arguments, TimeSpan timeout, string workingDirectory) =>
+    private static ProcessResult RunAs(
+        string? runUser, string executable, IReadOnlyList<string> arguments, TimeSpan timeout, string workingDirectory) =>
         runUser is null
             ? Run(executable, arguments, timeout, workingDirectory)
             : Run(RunUserTool(), ["-u", runUser, "--", executable, .. arguments], timeout, workingDirectory);
@@ -79,7 +81,8 @@ public sealed partial class EmbeddedPostgres
     private static string RunUserTool() =>
         new[] { "/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser" }.FirstOrDefault(File.Exists)
         ?? throw new EmbeddedPostgresException(
-            "PostgreSQL refuses to run as root and runuser (util-linux) was not found to run it as the postgres user; run the server as a normal user or set ConnectionStrings__Respond.");
+            "PostgreSQL refuses to run as root and runuser (util-linux) was not found to run it as the " +
+            "postgres user; run the server as a normal user or set ConnectionStrings__Respond.");
 
     private static ProcessResult Run(string executable, IReadOnlyList<string> arguments, TimeSpan timeout, string? workingDirectory) =>
         ChildProcess.Run(executable, arguments, timeout, workingDirectory);

@@ -16,7 +16,8 @@ namespace Respond.Server.Storage.Embedded;
 public sealed partial class EmbeddedPostgres : IDisposable
 {
     internal const string NoBinariesMessage =
-        "No PostgreSQL connection string is configured (ConnectionStrings:Respond) and no PostgreSQL binaries were found on PATH, via pg_config or under /usr/lib/postgresql; install PostgreSQL 15+ or set ConnectionStrings__Respond.";
+        "No PostgreSQL connection string is configured (ConnectionStrings:Respond) and no PostgreSQL binaries were found on PATH, " +
+        "via pg_config or under /usr/lib/postgresql; install PostgreSQL 15+ or set ConnectionStrings__Respond.";
 
     private const string UserName = "respond";
 
@@ -112,7 +113,8 @@ public sealed partial class EmbeddedPostgres : IDisposable
         {
             port = postmaster.Port;
             RememberPort(layout, port);
-            logger.LogInformation("Reusing the private PostgreSQL already running on 127.0.0.1:{Port} (pid {Pid}) from {DataDirectory}", port, postmaster.Pid, layout.Data);
+            logger.LogInformation("Reusing the private PostgreSQL already running on 127.0.0.1:{Port} " +
+                "(pid {Pid}) from {DataDirectory}", port, postmaster.Pid, layout.Data);
         }
         else
         {
@@ -200,7 +202,8 @@ public sealed partial class EmbeddedPostgres : IDisposable
                     return;
                 }
 
-                var result = RunAs(_runUser, Executable("pg_ctl"), ["-D", layout.Data, "-m", "fast", "-w", "-t", "60", "stop"], PgCtlTimeout, layout.Root);
+                var result = RunAs(_runUser, Executable("pg_ctl"), ["-D", layout.Data, "-m", "fast", "-w", "-t", "60", "stop"],
+                    PgCtlTimeout, layout.Root);
                 if (result.ExitCode != 0 && RunningPostmaster(layout) is not null)
                 {
                     throw new EmbeddedPostgresException(
@@ -229,7 +232,8 @@ public sealed partial class EmbeddedPostgres : IDisposable
         {
             Stop();
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or IOException or TimeoutException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is EmbeddedPostgresException or IOException or TimeoutException or InvalidOperationException
+                                       or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             _logger.LogWarning(e, "Could not stop the private PostgreSQL on 127.0.0.1:{Port}", Port);
         }
@@ -263,10 +267,12 @@ public sealed partial class EmbeddedPostgres : IDisposable
                 probe.ExecuteScalar();
                 return;
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+            catch (PostgresException e)
+                when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
             {
                 throw new EmbeddedPostgresException(
-                    $"The private PostgreSQL on 127.0.0.1:{Port} rejected the credentials in {Files.PasswordFile} ({e.SqlState}); restore that file or delete {_dataRoot} to provision a new cluster.");
+                    $"The private PostgreSQL on 127.0.0.1:{Port} rejected the credentials in {Files.PasswordFile} " +
+                    $"({e.SqlState}); restore that file or delete {_dataRoot} to provision a new cluster.");
             }
             catch (Exception e) when (e is NpgsqlException or SocketException or IOException or TimeoutException)
             {
@@ -285,7 +291,8 @@ public sealed partial class EmbeddedPostgres : IDisposable
             if (clock.Elapsed > limit)
             {
                 throw new EmbeddedPostgresException(
-                    $"The private PostgreSQL on 127.0.0.1:{Port} did not accept connections within {limit.TotalSeconds:0} s ({failure.Message}). Last lines of {Files.LogFile}:{Environment.NewLine}{LogTail(Files)}");
+                    $"The private PostgreSQL on 127.0.0.1:{Port} did not accept connections within {limit.TotalSeconds:0} " +
+                    $"s ({failure.Message}). Last lines of {Files.LogFile}:{Environment.NewLine}{LogTail(Files)}");
             }
 
             Thread.Sleep(200);

@@ -51,6 +51,26 @@ public sealed class TriggerTests(TriggerApp app) : IClassFixture<TriggerApp>
     }
 
     [Fact]
+    public async Task A_trigger_the_queue_reaches_late_is_judged_on_the_incident_as_its_event_left_it()
+    {
+        // Under load the suite once saw two runs: the change to "high" was evaluated after the change to "critical".
+        using var responder = app.As("responder");
+        var id = await responder.OpenIncidentAsync("Late trigger", "medium");
+        var high = await (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "high", reason = "spreading" }))
+            .JsonAsync(HttpStatusCode.OK);
+        (await responder.PostAsJsonAsync($"/api/incidents/{id}/severity", new { severity = "critical", reason = "outage" }))
+            .EnsureSuccessStatusCode();
+        await Poll.UntilAsync(() => app.RunCountAsync(id, "on-critical"), n => n == 1, TimeSpan.FromSeconds(15), "the run for critical");
+
+        // The change to "high" evaluated only now, as a lagging queue would.
+        var late = new Respond.Server.Playbooks.Runs.EvaluateTriggers(id, "incident.severity-changed", $"late:{id}",
+            AsOfVersion: high["version"]!.GetValue<long>());
+        await new Wolverine.Runtime.MessageContext(app.Service<Wolverine.Runtime.IWolverineRuntime>()).InvokeAsync(late);
+
+        Assert.Equal(1, await app.RunCountAsync(id, "on-critical"));
+    }
+
+    [Fact]
     public async Task The_same_trigger_evaluated_twice_at_once_starts_one_run()
     {
         using var responder = app.As("responder");
