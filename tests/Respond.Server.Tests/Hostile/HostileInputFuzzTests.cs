@@ -142,8 +142,10 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
             return $"{answer.Status} answer";
         }
 
-        // Kestrel itself refuses what never reaches the app (bad request lines, oversized headers): no problem body there.
-        var kestrelRefusal = request.Raw || answer.Status == (int)HttpStatusCode.RequestHeaderFieldsTooLarge;
+        // Kestrel itself refuses what never reaches the app (bad request lines, a request line over 8 KiB, oversized
+        // headers): no problem body there.
+        var kestrelRefusal = request.Raw || answer.Status is (int)HttpStatusCode.RequestHeaderFieldsTooLarge
+            or (int)HttpStatusCode.RequestUriTooLong;
         if (answer.Status >= 400 && !kestrelRefusal && answer.ContentType != "application/problem+json")
         {
             return $"{answer.Status} without a problem document (content type {answer.ContentType ?? "none"})";
