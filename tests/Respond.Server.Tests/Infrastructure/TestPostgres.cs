@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DotNet.Testcontainers.Configurations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
 using Testcontainers.PostgreSql;
 

@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
 using Respond.Server.Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,16 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
-using System.Runtime.Versioning;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
 using Respond.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Respond.Server.Tests.Storage;
 
