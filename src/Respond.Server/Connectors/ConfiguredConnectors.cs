@@ -103,6 +103,7 @@ public sealed class ConfiguredConnectors : IConnectors
                 ConnectorException known => new ConnectorException(scrubber.Scrub(known.Message), known.Retryable, known.StatusCode)
                 {
                     RetryAfter = known.RetryAfter,
+                    Output = scrubber.Scrub(known.Output),
                 },
                 OperationCanceledException => new ConnectorException(
                     $"Connector '{request.ConnectorName}' {request.Operation}: did not finish within {(limit * 2).TotalSeconds:0.###} s.",

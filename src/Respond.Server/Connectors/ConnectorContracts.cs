@@ -44,6 +44,12 @@ public sealed class ConnectorException(string message, bool retryable, int? stat
 
     /// <summary>How long the target asked callers to wait (<c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// What was measured before the failure (a drill's RTO, a backup's age), kept on the failed step: a runbook that
+    /// fails still reports its figures.
+    /// </summary>
+    public JsonNode? Output { get; init; }
 }
 
 /// <summary>A connector as configured under <c>Respond:Connectors:{name}</c>; never carries its secrets.</summary>

@@ -161,6 +161,7 @@ public sealed record PlaybookRun
             Status = e.RetryAt is null ? StepStatus.Failed : StepStatus.Waiting,
             Outcome = e.RetryAt is null ? "error" : null,
             Error = e.Error,
+            Output = e.Output?.DeepClone() ?? s.Output,
             RetryAt = e.RetryAt,
             EndedAt = e.RetryAt is null ? e.At : null,
         }),

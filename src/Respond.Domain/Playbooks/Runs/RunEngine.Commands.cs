@@ -24,7 +24,7 @@ public sealed partial class RunEngine
             }
             else
             {
-                FailStep(step, c.Attempt, c.Error ?? "The step failed.", c.Retryable);
+                FailStep(step, c.Attempt, c.Error ?? "The step failed.", c.Retryable, c.Output);
             }
         }
 

@@ -167,7 +167,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
             Continue(step, outcome);
         }
 
-        private void FailStep(PlaybookStep step, int attempt, string error, bool retryable)
+        private void FailStep(PlaybookStep step, int attempt, string error, bool retryable, JsonNode? output = null)
         {
             var state = Run.Step(step.Id)!;
             var policy = step.Retry;
@@ -175,7 +175,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
             {
                 var delay = RetryDelay(policy, state.RoundAttempts);
                 var retryAt = context.Now + delay;
-                Emit(new StepFailed(Run.Id, step.Id, attempt, error, retryAt, context.Actor, context.Now));
+                Emit(new StepFailed(Run.Id, step.Id, attempt, error, retryAt, context.Actor, context.Now, output?.DeepClone()));
                 if (delay <= TimeSpan.Zero)
                 {
                     Enter(step);
@@ -188,7 +188,7 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
                 return;
             }
 
-            Emit(new StepFailed(Run.Id, step.Id, attempt, error, null, context.Actor, context.Now));
+            Emit(new StepFailed(Run.Id, step.Id, attempt, error, null, context.Actor, context.Now, output?.DeepClone()));
             Continue(step, Outcome.Error, error);
         }
 
@@ -291,6 +291,9 @@ public sealed partial class RunEngine(IExpressionEvaluator expressions)
                     ["attempts"] = s.Attempts,
                     ["output"] = s.Output?.DeepClone(),
                     ["error"] = s.Error,
+                    // Times let a runbook measure what no single step can: the RTO from a failover to a healthy answer.
+                    ["startedAt"] = s.StartedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["endedAt"] = s.EndedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 };
             }
 

@@ -46,7 +46,10 @@ public sealed record StepSucceeded(
     string Actor,
     DateTimeOffset At) : IRunEvent;
 
-/// <summary><paramref name="RetryAt"/> is set when another attempt follows; otherwise the failure is final.</summary>
+/// <summary>
+/// <paramref name="RetryAt"/> is set when another attempt follows; otherwise the failure is final. <paramref name="Output"/> is
+/// what the attempt measured before it failed (a drill's RTO), when it says.
+/// </summary>
 public sealed record StepFailed(
     Guid RunId,
     string StepId,
@@ -54,7 +57,8 @@ public sealed record StepFailed(
     string Error,
     DateTimeOffset? RetryAt,
     string Actor,
-    DateTimeOffset At) : IRunEvent;
+    DateTimeOffset At,
+    JsonNode? Output = null) : IRunEvent;
 
 public sealed record ApprovalRequested(
     Guid RunId,

@@ -47,7 +47,7 @@ public static class PerformStepHandler
         catch (ConnectorException ex)
         {
             logger.LogWarning("Run {RunId}: step {StepId} attempt {Attempt} failed: {Error}", run.Id, step.Id, message.Attempt, ex.Message);
-            result = new RecordStepResult(step.Id, message.Attempt, false, null, ex.Message, ex.Retryable);
+            result = new RecordStepResult(step.Id, message.Attempt, false, ex.Output, ex.Message, ex.Retryable);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
