@@ -114,6 +114,16 @@ public sealed record ApproverSpec
 
 public sealed record ObservableSpec(string Type, string Value);
 
+/// <summary>
+/// How an <c>end</c> step ends its run: <c>completed</c> (the default), or <c>failed</c> with its <c>message</c> as the reason,
+/// as a drill that missed its RTO target must.
+/// </summary>
+public static class EndStatuses
+{
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
 public static class StepTypes
 {
     public const string Action = "action";

@@ -79,6 +79,12 @@ public sealed partial class PlaybookValidator
                     Fail("An end step has no next.");
                 }
 
+                if (step.Status is not (null or EndStatuses.Completed or EndStatuses.Failed))
+                {
+                    Fail($"An end step's status is {EndStatuses.Completed} or {EndStatuses.Failed}.");
+                }
+
+                CheckTemplates(step.Id, step.Message is null ? null : JsonValue.Create(step.Message), fail);
                 break;
         }
     }

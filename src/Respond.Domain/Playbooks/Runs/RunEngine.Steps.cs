@@ -72,6 +72,10 @@ public sealed partial class RunEngine
                     }
 
                     break;
+                case StepTypes.End when step.Status == EndStatuses.Failed:
+                    Started(step, attempt, null);
+                    EndFailed(step, attempt);
+                    break;
                 case StepTypes.End:
                     Started(step, attempt, null);
                     Emit(new StepSucceeded(Run.Id, step.Id, attempt, Outcome.Success, null, null, context.Actor, context.Now));
@@ -213,6 +217,23 @@ public sealed partial class RunEngine
 
             Started(step, attempt, System.Text.Json.JsonSerializer.SerializeToNode(change, PlaybookJson.Options));
             work.Add(new ChangeIncident(step.Id, attempt, change));
+        }
+
+        /// <summary>An <c>end</c> step with status failed: the run fails, its message the reason (a drill that missed its target).</summary>
+        private void EndFailed(PlaybookStep step, int attempt)
+        {
+            string reason;
+            try
+            {
+                reason = RenderText(step.Message) is { Length: > 0 } text ? text : $"The run ended at {step.Id}, which fails it.";
+            }
+            catch (ExpressionException ex)
+            {
+                reason = $"The run ended at {step.Id}, which fails it (its message could not be rendered: {ex.Message}).";
+            }
+
+            Emit(new StepFailed(Run.Id, step.Id, attempt, reason, null, context.Actor, context.Now));
+            FailRun(step.Id, reason);
         }
 
         private string? RenderText(string? template) =>
