@@ -8,6 +8,7 @@ using Respond.Server.Incidents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
+using Respond.Server.Runbooks;
 using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
 
@@ -38,6 +39,7 @@ builder.AddMetrics();
 builder.AddConnectors();
 builder.AddPlaybookLibrary();
 builder.AddPlaybookRuns();
+builder.AddRunbooks();
 
 var app = builder.Build();
 
@@ -53,6 +55,7 @@ app.MapConnectors();
 app.MapPlaybookLibrary();
 app.MapPlaybookRuns();
 app.MapApprovals();
+app.MapRunbooks();
 
 // `codegen write` pre-generates Wolverine's handler code into Internal/Generated (see README).
 if (args is ["codegen", ..])

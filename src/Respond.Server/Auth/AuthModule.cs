@@ -79,6 +79,7 @@ public static class AuthModule
     public static void UseAuth(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(SignInPage.RedirectBrowsersToSignIn);
         app.UseMiddleware<CookieCsrfGuard>();
         app.UseAuthorization();
     }
@@ -87,6 +88,7 @@ public static class AuthModule
     public static void MapAuth(this WebApplication app)
     {
         app.MapSession();
+        SignInPage.Map(app);
         app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route.")).RequireAuthorization(Roles.Viewer);
     }
 

@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Core;
 using Npgsql;
+using Respond.Domain.Playbooks.Definitions;
 using Wolverine;
 using Wolverine.ErrorHandling;
 
@@ -24,6 +25,10 @@ public static class WolverineMessaging
             opts.UseRuntimeCompilation();
             opts.Policies.UseDurableLocalQueues();
             opts.Policies.AutoApplyTransactions();
+
+            // An action's attempt is bounded by its own timeout (twice it, token request included); Wolverine's default would
+            // cancel a long restore or drill mid-way and run it again.
+            opts.DefaultExecutionTimeout = DurationLimits.MaxActionTimeout * 2 + 5.Minutes();
 
             // Balanced: several nodes share one database, elect a leader, and take over a dead node's work.
             opts.Durability.Mode = configuration.GetValue("Respond:Messaging:Mode", DurabilityMode.Balanced);

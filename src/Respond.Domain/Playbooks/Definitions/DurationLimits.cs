@@ -10,8 +10,8 @@ public static class DurationLimits
     /// <summary>Delays (<c>duration</c>, and <c>until</c> at run time), approval timeouts, and the timeout of steps that wait.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromDays(366);
 
-    /// <summary>One attempt of an action step.</summary>
-    public static readonly TimeSpan MaxActionTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>One attempt of an action step: hours, since a runbook's restore of a real backup or a failover drill takes that long.</summary>
+    public static readonly TimeSpan MaxActionTimeout = TimeSpan.FromHours(2);
 
     /// <summary><c>retry.delay</c> and <c>retry.maxDelay</c>.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(1);

@@ -19,6 +19,7 @@ public sealed class PlaybookFileLoader(
     PlaybookChecker checker,
     PlaybookPublisher publisher,
     PlaybookCatalog catalog,
+    PlaybookFilesWaiting waiting,
     IConfiguration configuration,
     IHostEnvironment host,
     ILogger<PlaybookFileLoader> logger) : IHostedService
@@ -122,14 +123,21 @@ public sealed class PlaybookFileLoader(
 
         if (check.Valid)
         {
+            waiting.Forget(file.Id);
             return check.Definition;
         }
 
         if (check.Errors.All(PlaybookValidator.IsMissingDependency))
         {
             // The starter library names connectors a site may not have yet: that is set-up to do, not a broken file.
+            var missing = string.Join("; ", check.Errors.Select(e => e.Message.TrimEnd('.')).Distinct());
             logger.LogWarning("Playbook file {Path} is not loaded until this is configured: {Missing} (see playbooks/README.md)",
-                file.RelativePath, string.Join("; ", check.Errors.Select(e => e.Message.TrimEnd('.')).Distinct()));
+                file.RelativePath, missing);
+            if (check.Definition is { } definition)
+            {
+                waiting.Record(new WaitingFile(file.Id, file.RelativePath, definition, missing));
+            }
+
             return null;
         }
 

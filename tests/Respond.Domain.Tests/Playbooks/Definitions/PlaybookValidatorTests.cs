@@ -57,8 +57,8 @@ public class PlaybookValidatorTests
     [InlineData("""{ "id": "a", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "P367D", "next": "done" }""",
         "timeout 'P367D' is longer than the limit of 366 days")]
     [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post",""" +
-                """ "input": { "text": "x" }, "timeout": "PT11M", "next": "done" }""",
-        "timeout 'PT11M' is longer than the limit of 10 minutes")]
+                """ "input": { "text": "x" }, "timeout": "PT2H1M", "next": "done" }""",
+        "timeout 'PT2H1M' is longer than the limit of 2 hours")]
     [InlineData("""{ "id": "a", "type": "action", "connector": "chat", "operation": "post", "input": { "text": "x" },""" +
                 """ "retry": { "maxAttempts": 2, "delay": "P9000Y" }, "next": "done" }""",
         "retry.delay 'P9000Y' is longer than the limit of 1 day")]
