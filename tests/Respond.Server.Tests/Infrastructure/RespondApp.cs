@@ -21,9 +21,12 @@ public class RespondApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>Set to run this host on another host's database, as a second server process would.</summary>
+    public string? SharedConnectionString { get; init; }
+
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync("respond");
+        ConnectionString = SharedConnectionString ?? await TestPostgres.CreateDatabaseAsync("respond");
         _ = Server; // start now, so schema creation is not charged to the first test
     }
 
