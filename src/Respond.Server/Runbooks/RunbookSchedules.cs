@@ -28,24 +28,38 @@ public sealed class RunbookSchedules(
     public async Task SyncAsync(CancellationToken ct)
     {
         var wanted = (await directory.ListAsync(ct)).Where(r => r.Scheduled).ToDictionary(r => JobIdOf(r.Id), StringComparer.Ordinal);
+        using var connection = storage.GetConnection();
+        var existing = connection.GetRecurringJobs().Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal))
+            .ToDictionary(j => j.Id, StringComparer.Ordinal);
         foreach (var (jobId, runbook) in wanted)
         {
-            // Unchanged jobs are left as they are (Hangfire compares), so a pending missed slot is not pushed forward.
-            jobs.AddOrUpdate<RunbookJob>(jobId, job => job.FireAsync(runbook.Id, null, CancellationToken.None), runbook.Cron,
+            // A job already right is left alone: writing it again would move a slot missed while every process was down
+            // to the next one, and the missed slot would never run.
+            if (existing.TryGetValue(jobId, out var job) && IsAsWanted(job, runbook))
+            {
+                continue;
+            }
+
+            jobs.AddOrUpdate<RunbookJob>(jobId, j => j.FireAsync(runbook.Id, null, CancellationToken.None), runbook.Cron,
                 new RecurringJobOptions
                 {
                     TimeZone = TimeZoneInfo.FindSystemTimeZoneById(runbook.TimeZone),
                     MisfireHandling = MisfireHandlingMode.Relaxed,
                 });
+            logger.LogInformation("Runbook {RunbookId} scheduled: {Cron} ({TimeZone})", runbook.Id, runbook.Cron, runbook.TimeZone);
         }
 
-        using var connection = storage.GetConnection();
-        foreach (var stale in connection.GetRecurringJobs().Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal) && !wanted.ContainsKey(j.Id)))
+        foreach (var stale in existing.Keys.Where(id => !wanted.ContainsKey(id)))
         {
-            jobs.RemoveIfExists(stale.Id);
-            logger.LogInformation("Runbook schedule {JobId} removed: the runbook is no longer scheduled", stale.Id);
+            jobs.RemoveIfExists(stale);
+            logger.LogInformation("Runbook schedule {JobId} removed: the runbook is no longer scheduled", stale);
         }
     }
+
+    private static bool IsAsWanted(RecurringJobDto job, Runbook runbook) =>
+        !job.Removed && job.LoadException is null && job.Cron == runbook.Cron
+        && job.TimeZoneId == TimeZoneInfo.FindSystemTimeZoneById(runbook.TimeZone).Id
+        && job.Job?.Type == typeof(RunbookJob) && job.Job.Args is [string id, ..] && id == runbook.Id;
 
     /// <summary>What Hangfire holds for one runbook: its next firing, or null when it has no job.</summary>
     public DateTimeOffset? NextExecution(string runbookId)
