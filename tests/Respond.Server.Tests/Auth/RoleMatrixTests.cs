@@ -43,6 +43,9 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
         { "GET", "/api/approvals?status=pending", "viewer", "norole" },
         { "POST", $"/api/approvals/{AnyId}/approve", "approver", "responder" },
         { "POST", $"/api/approvals/{AnyId}/reject", "approver", "author" },
+        { "GET", "/api/runbooks", "viewer", "norole" },
+        { "GET", "/api/runbooks/some-runbook/runs", "viewer", "norole" },
+        { "POST", "/api/runbooks/some-runbook/trigger", "responder", "viewer" },
         { "GET", "/hangfire", "admin", "responder" },
         { "GET", "/api/no-such-route", "viewer", "norole" },
     };
