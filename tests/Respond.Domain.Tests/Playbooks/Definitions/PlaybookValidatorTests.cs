@@ -70,6 +70,19 @@ public class PlaybookValidatorTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "id": "a", "type": "end", "status": "aborted" }""", "An end step's status is completed or failed.")]
+    [InlineData("""{ "id": "a", "type": "end", "status": "failed", "message": "RTO {{ vars.rto ) }} s" }""", "{{ }}")]
+    public void An_end_step_fails_its_run_only_as_failed_with_a_message_that_parses(string step, string expected)
+    {
+        var error = Single(Errors(step), "a");
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_end_step_that_fails_its_run_with_a_message_is_valid() =>
+        Assert.Empty(Errors("""{ "id": "a", "type": "end", "status": "failed", "message": "RTO {{ vars.rto }} s missed." }"""));
+
     [Fact]
     public void Next_to_a_missing_step_names_the_step_that_points_there()
     {
