@@ -15,6 +15,17 @@ public sealed class RunbookFailureTests(RunbookFailureTests.App app) : IClassFix
             ["Respond:Playbooks:Vars:failover-drill:rtoTargetSeconds"] = "-1",
             ["Respond:Playbooks:Vars:failover-drill:failureSeverity"] = "critical",
         };
+
+        // What a site would have: a playbook that takes over when a runbook fails.
+        protected override IEnumerable<(string File, string Json)> TestPlaybooks =>
+        [
+            ("page-dba.json", """
+                { "id": "page-dba", "name": "Page the DBA", "trigger": { "on": "incident.opened",
+                    "when": "alerts.some(a => a.source == 'runbooks')" },
+                  "steps": [ { "id": "page", "type": "action", "connector": "internal-api", "operation": "request",
+                    "input": { "method": "POST", "path": "/pages", "body": { "text": "{{ incident.title }}" } } } ] }
+                """),
+        ];
     }
 
     [Fact]
@@ -32,6 +43,12 @@ public sealed class RunbookFailureTests(RunbookFailureTests.App app) : IClassFix
         Assert.Equal("critical", incident["severity"]!.GetValue<string>());
         Assert.Equal(["runbooks"], incident["sources"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Contains("Failover drill", incident["title"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The incident's playbooks take over like any other's.
+        var paged = await app.RunOfAsync(incident["id"]!.GetValue<Guid>(), r => r["status"]!.GetValue<string>() == "completed",
+            "the paging playbook to run on the runbook's incident");
+        Assert.Equal("page-dba", paged["playbookId"]!.GetValue<string>());
+        Assert.Contains(app.RequestsTo("/api/pages"), e => (e.RequestMessage.Body ?? "").Contains("Failover drill", StringComparison.Ordinal));
 
         var second = await app.TriggerAsync("failover-drill");
         await app.RunAsync(second, r => r["status"]!.GetValue<string>() == "failed", "the second drill to fail");
