@@ -9,14 +9,16 @@ namespace Respond.Server.Runbooks;
 /// this process left waiting for a connector. A published runbook whose connector has since left the settings is listed too,
 /// as not scheduled, rather than fired only to fail.
 /// </summary>
-public sealed class RunbookDirectory(IPlaybookCatalog catalog, PlaybookFilesWaiting waiting, IConnectors connectors)
+public sealed class RunbookDirectory(IPlaybookCatalog catalog, PlaybookFileReport files, IConnectors connectors)
 {
+    private const string FilePrefix = "file:";
+
     public async Task<IReadOnlyList<Runbook>> ListAsync(CancellationToken ct)
     {
         var published = await catalog.TriggeredByAsync(TriggerKinds.Schedule, ct);
-        var runbooks = published.Select(p => new Runbook(p.Id, p.Definition, p, MissingConnector(p.Definition))).ToList();
+        var runbooks = published.Select(p => new Runbook(p.Id, p.Definition, p, FileGone(p) ?? MissingConnector(p.Definition))).ToList();
         var known = runbooks.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        runbooks.AddRange(waiting.All
+        runbooks.AddRange(files.Waiting
             .Where(w => w.Definition.Trigger.On == TriggerKinds.Schedule && !known.Contains(w.Id))
             .Select(w => new Runbook(w.Id, w.Definition, null, $"{w.RelativePath} is not loaded until this is configured: {w.Reason}.")));
         return [.. runbooks.OrderBy(r => r.Id, StringComparer.Ordinal)];
@@ -24,6 +26,12 @@ public sealed class RunbookDirectory(IPlaybookCatalog catalog, PlaybookFilesWait
 
     public async Task<Runbook?> FindAsync(string id, CancellationToken ct) =>
         (await ListAsync(ct)).FirstOrDefault(r => r.Id.Equals(id, StringComparison.Ordinal));
+
+    /// <summary>A runbook published from a file that has since been taken out of the folder: deleting the file stops it.</summary>
+    private string? FileGone(PublishedPlaybook playbook) =>
+        playbook.PublishedBy.StartsWith(FilePrefix, StringComparison.Ordinal) && files.IsPresent(playbook.Id) == false
+            ? $"Its file {playbook.PublishedBy[FilePrefix.Length..]} is no longer in the playbook folder; publish a version to schedule it again."
+            : null;
 
     private string? MissingConnector(PlaybookDefinition definition)
     {

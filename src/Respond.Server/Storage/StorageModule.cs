@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using JasperFx.Events.Daemon;
 using Marten;
 using Npgsql;
@@ -43,28 +44,35 @@ public static class StorageModule
 
         builder.AddWolverineMessaging();
 
-        services.AddHangfire(config => config
+        // The storage is this host's own service, not Hangfire's global JobStorage.Current: several hosts in one process (the
+        // tests run many) would otherwise share, and dispose, each other's storage and database.
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            var options = HangfireOptions();
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        });
+        services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    // Hangfire's defaults poll every 15 s and hide a crashed server's job for 30 min.
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    UseSlidingInvisibilityTimeout = true,
-                    EnableLongPolling = true,
-                }));
+            .UseLogProvider(new HangfireLogBridge(provider.GetRequiredService<ILoggerFactory>())));
         services.AddHangfireServer(options =>
         {
             options.WorkerCount = builder.Configuration.GetValue("Respond:Hangfire:Workers", 4);
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
     }
+
+    private static PostgreSqlStorageOptions HangfireOptions() => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        // Hangfire's defaults poll every 15 s and hide a crashed server's job for 30 min.
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+        UseSlidingInvisibilityTimeout = true,
+        EnableLongPolling = true,
+    };
 
     internal static StoreOptions ConfigureMarten(string connectionString)
     {

@@ -19,7 +19,7 @@ public sealed class PlaybookFileLoader(
     PlaybookChecker checker,
     PlaybookPublisher publisher,
     PlaybookCatalog catalog,
-    PlaybookFilesWaiting waiting,
+    PlaybookFileReport report,
     IConfiguration configuration,
     IHostEnvironment host,
     ILogger<PlaybookFileLoader> logger) : IHostedService
@@ -51,6 +51,7 @@ public sealed class PlaybookFileLoader(
         }
 
         var files = PlaybookFiles.Read(folder, logger);
+        report.Scanned(files.Select(f => f.Id));
         var valid = await CheckAllAsync(files, ct);
         var published = 0;
         foreach (var (file, definition) in valid)
@@ -123,7 +124,7 @@ public sealed class PlaybookFileLoader(
 
         if (check.Valid)
         {
-            waiting.Forget(file.Id);
+            report.Forget(file.Id);
             return check.Definition;
         }
 
@@ -135,7 +136,7 @@ public sealed class PlaybookFileLoader(
                 file.RelativePath, missing);
             if (check.Definition is { } definition)
             {
-                waiting.Record(new WaitingFile(file.Id, file.RelativePath, definition, missing));
+                report.Record(new WaitingFile(file.Id, file.RelativePath, definition, missing));
             }
 
             return null;

@@ -16,7 +16,7 @@ public static class PlaybookLibraryModule
         services.TryAddSingleton<IPlaybookCatalog>(sp => sp.GetRequiredService<PlaybookCatalog>());
         services.AddSingleton<PlaybookChecker>();
         services.AddSingleton<PlaybookPublisher>();
-        services.AddSingleton<PlaybookFilesWaiting>();
+        services.AddSingleton<PlaybookFileReport>();
         services.AddHostedService<PlaybookFileLoader>();
         services.ConfigureMarten(options =>
         {
