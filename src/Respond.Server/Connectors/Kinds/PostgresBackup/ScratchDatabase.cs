@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Respond.Server.Connectors.Kinds.PostgresBackup;
+
+/// <summary>
+/// The database a backup is restored into, named so an operator recognises it
+/// (<c>respond_verify_20261206021500_3f9a1c0e</c>), and the throwaway role its checks may run as. Both are dropped
+/// however the verification ends.
+/// </summary>
+internal sealed class ScratchDatabase(NpgsqlConnectionStringBuilder server, string name)
+{
+    public const string Prefix = "respond_verify_";
+
+    private bool readerCreated;
+
+    public string Name { get; } = name;
+
+    /// <summary>A NOLOGIN role that may only read this database's tables (see <see cref="BackupCheckRunner"/>).</summary>
+    public string Reader => Name + "_reader";
+
+    public static string NewName(DateTimeOffset now) =>
+        Prefix + now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)
+            + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    /// <summary>Connections to the scratch database; unpooled, since each name is used once.</summary>
+    public string ConnectionString => Connection(server, Name);
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    // template0: objects an administrator added to template1 (an extension, say) would collide with the dump's own.
+    public Task CreateAsync(CancellationToken cancellationToken) =>
+        OnServerAsync($"CREATE DATABASE {Quote(Name)} TEMPLATE template0", cancellationToken);
+
+    public Task CreateReaderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        readerCreated = true;
+        return ExecuteAsync(connection, $"CREATE ROLE {Quote(Reader)} NOLOGIN NOINHERIT BYPASSRLS", cancellationToken);
+    }
+
+    /// <summary>Drops the database (ending any session still in it) and the role. Never throws: returns what went wrong.</summary>
+    public async Task<string?> DropAsync()
+    {
+        // The caller's token may be cancelled already: clean-up has its own time limit.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await OnServerAsync($"DROP DATABASE IF EXISTS {Quote(Name)} WITH (FORCE)", limit.Token);
+            if (readerCreated)
+            {
+                await OnServerAsync($"DROP ROLE IF EXISTS {Quote(Reader)}", limit.Token);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return e is PostgresException postgres ? postgres.MessageText : e.GetType().Name;
+        }
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken,
+        NpgsqlTransaction? transaction = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task OnServerAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Connection(server, server.Database is { Length: > 0 } db ? db : "postgres"));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Connection(NpgsqlConnectionStringBuilder server, string database) =>
+        new NpgsqlConnectionStringBuilder(server.ConnectionString)
+        {
+            Database = database,
+            Pooling = false,
+            ApplicationName = "respond-verify",
+        }.ConnectionString;
+}
