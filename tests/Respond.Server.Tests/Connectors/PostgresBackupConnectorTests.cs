@@ -125,6 +125,21 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
     }
 
     [Fact]
+    public async Task Settings_that_cannot_work_are_named_without_their_values()
+    {
+        var folder = source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow());
+        var badAge = Harness(folder, maxAge: "26 hours");
+        var noTools = Harness(folder, binPath: folder);
+
+        var age = await badAge.FailsAsync("backup", "verify", new { });
+        var tools = await noTools.FailsAsync("backup", "verify", new { });
+
+        Assert.Equal("Connector 'backup': the setting MaxAge is not a positive ISO-8601 duration (e.g. PT26H).", age.Message);
+        Assert.Equal($"Connector 'backup': the setting BinPath ({folder}) holds no pg_restore.", tools.Message);
+        Assert.False(tools.Retryable);
+    }
+
+    [Fact]
     public async Task Failed_checks_are_each_named_with_their_figures()
     {
         var folder = source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow().AddMinutes(-1));
@@ -159,7 +174,7 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
         var harness = Harness(source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow()));
         var input = ConnectorHarness.Input(new
         {
-            tables = new[] { "orders; drop table orders", "a.b.c" },
+            tables = new[] { "orders; drop table orders", "a.b.c", "{{ trigger.table }}" },
             minRows = new Dictionary<string, int> { ["x\"y"] = 1 },
             queries = new[] { $"COPY (select 1) TO PROGRAM 'touch {marker}'", "select 1; select 2", "select 1;" },
         });
@@ -186,7 +201,7 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
     {
         var marker = Path.Combine(Path.GetTempPath(), $"respond-verify-{Guid.NewGuid():N}");
         var superuser = new Npgsql.NpgsqlConnectionStringBuilder(source.Admin).Username;
-        var harness = Harness(source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow()), checkTimeout: "PT0.5S");
+        var harness = Harness(source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow()), checkTimeout: "PT1S");
 
         var error = await harness.FailsAsync("backup", "verify", new
         {
@@ -210,7 +225,7 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
         Assert.Equal("COPY is not allowed in a non-volatile function", details[3]);
         Assert.Equal("WITH clause containing a data-modifying statement must be at the top level", details[4]);
         Assert.Equal("permission denied for sequence order_numbers", details[5]);
-        Assert.Equal("did not finish within 0.5 s (CheckTimeout)", details[6]);
+        Assert.Equal("did not finish within 1 s (CheckTimeout)", details[6]);
         Assert.Equal("returned 1 row", details[7]);
         Assert.DoesNotContain("root:", error.Output!.ToJsonString(), StringComparison.Ordinal);
         Assert.False(File.Exists(marker));
@@ -228,7 +243,7 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
         try
         {
             var connection = new Npgsql.NpgsqlConnectionStringBuilder(source.Admin) { Username = user, Password = password }.ConnectionString;
-            var harness = Harness(source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow()), connection, "PT0.5S");
+            var harness = Harness(source.BackupFolder(source.SmallDump, "nightly.dump", clock.GetUtcNow()), connection, "PT1S");
 
             var error = await harness.FailsAsync("backup", "verify", new
             {
@@ -239,7 +254,7 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
             Assert.Equal(
                 [
                     "1,200 rows (≥ 1,200)", "cannot execute nextval() in a read-only transaction",
-                    "permission denied for function pg_read_file", "did not finish within 0.5 s (CheckTimeout)",
+                    "permission denied for function pg_read_file", "did not finish within 1 s (CheckTimeout)",
                 ],
                 Checks(error.Output!).Select(c => c["detail"]!.GetValue<string>()));
             await AssertNoScratchLeftAsync();
@@ -280,11 +295,11 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
         var dump = await source.SlowDumpAsync();
         var harness = Harness(source.BackupFolder(dump, "slow.dump", clock.GetUtcNow()));
 
-        var error = await harness.FailsAsync("backup", "verify", new { }, timeout: TimeSpan.FromSeconds(1.5));
+        var error = await harness.FailsAsync("backup", "verify", new { }, timeout: TimeSpan.FromSeconds(3));
 
-        Assert.Equal("Connector 'backup' verify: restoring slow.dump: pg_restore did not finish within 1.5 s.", error.Message);
+        Assert.Equal("Connector 'backup' verify: restoring slow.dump: pg_restore did not finish within 3 s.", error.Message);
         Assert.True(error.Retryable);
-        Assert.True(error.Output!["restoreSeconds"]!.GetValue<double>() >= 1.5);
+        Assert.True(error.Output!["restoreSeconds"]!.GetValue<double>() >= 3);
         Assert.DoesNotContain(CommandLines(), line => line.Contains(Stamp, StringComparison.Ordinal));
         await AssertNoScratchLeftAsync();
     }
@@ -299,6 +314,8 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
 
         Assert.Contains("password authentication failed", error.Message);
         Assert.False(error.Retryable);
+        // No scratch database was ever created, so none is reported as left behind.
+        Assert.DoesNotContain(harness.Logs.Lines, line => line.Contains("could not drop", StringComparison.Ordinal));
         harness.AssertNowhere([source.Password, "wrong-password-5f1c2d"], error.Message, error.Output?.ToJsonString());
     }
 
@@ -310,19 +327,18 @@ public sealed class PostgresBackupConnectorTests(PostgresBackupSource source) : 
         }
     }
 
-    private ConnectorHarness Harness(string folder, string? connectionString = null, string? checkTimeout = null)
+    private ConnectorHarness Harness(string folder, string? connectionString = null, string? checkTimeout = null,
+        string maxAge = "PT26H", string? binPath = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Respond:Connectors:backup:Kind"] = "postgres-backup",
             ["Respond:Connectors:backup:BackupPath"] = folder,
             ["Respond:Connectors:backup:ConnectionString"] = connectionString ?? source.Admin,
-            ["Respond:Connectors:backup:MaxAge"] = "PT26H",
+            ["Respond:Connectors:backup:MaxAge"] = maxAge,
+            ["Respond:Connectors:backup:CheckTimeout"] = checkTimeout,
+            ["Respond:Connectors:backup:BinPath"] = binPath,
         };
-        if (checkTimeout is not null)
-        {
-            settings["Respond:Connectors:backup:CheckTimeout"] = checkTimeout;
-        }
 
         var harness = new ConnectorHarness(settings, clock);
         harnesses.Add(harness);

@@ -13,6 +13,7 @@ internal sealed class ScratchDatabase(NpgsqlConnectionStringBuilder server, stri
 {
     public const string Prefix = "respond_verify_";
 
+    private bool mayExist;
     private bool readerCreated;
 
     public string Name { get; } = name;
@@ -30,8 +31,13 @@ internal sealed class ScratchDatabase(NpgsqlConnectionStringBuilder server, stri
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     // template0: objects an administrator added to template1 (an extension, say) would collide with the dump's own.
-    public Task CreateAsync(CancellationToken cancellationToken) =>
-        OnServerAsync($"CREATE DATABASE {Quote(Name)} TEMPLATE template0", cancellationToken);
+    public async Task CreateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenServerAsync(cancellationToken);
+        // From here on the database may exist, even if the answer to CREATE never arrives.
+        mayExist = true;
+        await ExecuteAsync(connection, $"CREATE DATABASE {Quote(Name)} TEMPLATE template0", cancellationToken);
+    }
 
     public Task CreateReaderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -43,13 +49,19 @@ internal sealed class ScratchDatabase(NpgsqlConnectionStringBuilder server, stri
     public async Task<string?> DropAsync()
     {
         // The caller's token may be cancelled already: clean-up has its own time limit.
+        if (!mayExist)
+        {
+            return null;
+        }
+
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await OnServerAsync($"DROP DATABASE IF EXISTS {Quote(Name)} WITH (FORCE)", limit.Token);
+            await using var connection = await OpenServerAsync(limit.Token);
+            await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS {Quote(Name)} WITH (FORCE)", limit.Token);
             if (readerCreated)
             {
-                await OnServerAsync($"DROP ROLE IF EXISTS {Quote(Reader)}", limit.Token);
+                await ExecuteAsync(connection, $"DROP ROLE IF EXISTS {Quote(Reader)}", limit.Token);
             }
 
             return null;
@@ -67,12 +79,20 @@ internal sealed class ScratchDatabase(NpgsqlConnectionStringBuilder server, stri
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task OnServerAsync(string sql, CancellationToken cancellationToken)
+    // The configured database (or postgres) is where CREATE and DROP DATABASE are sent from.
+    private async Task<NpgsqlConnection> OpenServerAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(Connection(server, server.Database is { Length: > 0 } db ? db : "postgres"));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var connection = new NpgsqlConnection(Connection(server, server.Database is { Length: > 0 } db ? db : "postgres"));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static string Connection(NpgsqlConnectionStringBuilder server, string database) =>
