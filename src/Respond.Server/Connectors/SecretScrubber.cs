@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 namespace Respond.Server.Connectors;
 
@@ -16,6 +17,9 @@ public sealed class SecretScrubber
     {
         "Token", "ClientSecret", "Password", "WebhookUrl", "ApiKey", "Secret", "SigningSecret",
     };
+
+    /// <summary>A setting holding a PostgreSQL connection string: its Password is a secret, the rest is not.</summary>
+    public const string ConnectionStringKey = "ConnectionString";
 
     // Shorter values would mask ordinary words; secrets that short are not worth the name anyway.
     private const int MinimumLength = 4;
@@ -40,6 +44,10 @@ public sealed class SecretScrubber
             {
                 values.Add(value.Trim());
                 values.AddRange(UrlSecretParts(value.Trim()));
+            }
+            else if (parts[^1].Equals(ConnectionStringKey, StringComparison.OrdinalIgnoreCase))
+            {
+                values.AddRange(ConnectionStringSecrets(value.Trim()));
             }
         }
 
@@ -81,6 +89,22 @@ public sealed class SecretScrubber
 
     public static bool IsCredentialHeader(string name) =>
         CredentialHeaderWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    // A string Npgsql cannot read may still hold a password somewhere: then all of it is treated as secret.
+    private static IEnumerable<string> ConnectionStringSecrets(string value)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return [value];
+        }
+
+        return builder.Password is { Length: > 0 } password ? [password] : [];
+    }
 
     // A webhook URL's secret is its path and query: a message quoting only those must be scrubbed too.
     private static IEnumerable<string> UrlSecretParts(string value)

@@ -50,6 +50,9 @@ public static class TestPostgres
         }.ConnectionString;
     }
 
+    /// <summary>The server's administrator connection string (its maintenance database), for code that creates databases itself.</summary>
+    public static async Task<string> AdminConnectionStringAsync() => (await Instance.Value.ConfigureAwait(false)).AdminConnectionString;
+
     internal static string DatabaseName(string prefix)
     {
         var cleaned = new StringBuilder();
