@@ -25,6 +25,7 @@ public static class ConnectorsModule
         services.AddSingleton<IConnectorKind, EntraIdConnector>();
         services.AddSingleton<IConnectorKind, AzureNsgConnector>();
         services.AddSingleton<IConnectorKind, FirewallConnector>();
+        services.AddSingleton<IConnectorKind, AzureBackupConnector>();
         services.TryAddSingleton<IConnectors, ConfiguredConnectors>();
         return services;
     }
