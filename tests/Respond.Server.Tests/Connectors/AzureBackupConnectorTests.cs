@@ -92,6 +92,47 @@ public sealed class AzureBackupConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreDisks_needs_no_network_and_a_configured_SourceResourceId_spares_reading_the_item()
+    {
+        settings["Respond:Connectors:backup:RecoveryType"] = "RestoreDisks";
+        settings["Respond:Connectors:backup:SourceResourceId"] = Vm + "-configured";
+        settings.Remove("Respond:Connectors:backup:VirtualNetworkId");
+        settings.Remove("Respond:Connectors:backup:SubnetId");
+        ServeRecoveryPoints(("222", DateTimeOffset.UtcNow.AddHours(-1)));
+        AcceptRestore("222");
+        ServeJob("job-1", "CompletedWithWarnings");
+
+        var output = await Harness.InvokeAsync("backup", "verify", new { });
+
+        Assert.Equal("CompletedWithWarnings", output!["status"]!.GetValue<string>());
+        var properties = Assert.Single(arm.To("POST", Item + "/recoveryPoints/222/restore")).JsonBody()!["properties"]!.AsObject();
+        Assert.Equal("RestoreDisks", properties["recoveryType"]!.GetValue<string>());
+        Assert.Equal(Vm + "-configured", properties["sourceResourceId"]!.GetValue<string>());
+        Assert.False(properties.ContainsKey("virtualNetworkId"));
+        Assert.False(properties.ContainsKey("targetVirtualMachineId"));
+        Assert.Empty(arm.To("GET", Item));
+    }
+
+    [Fact]
+    public async Task Without_a_VM_name_each_run_restores_to_its_own_name_that_a_retried_attempt_keeps()
+    {
+        settings.Remove("Respond:Connectors:backup:TargetVirtualMachineName");
+        ServeRecoveryPoints(("222", DateTimeOffset.UtcNow.AddHours(-1)));
+        AcceptRestore("222");
+        ServeJob("job-1", "Completed");
+
+        await Harness.Connectors.InvokeAsync("backup", "verify", [], "run-1:verify", null, CancellationToken.None);
+        await Harness.Connectors.InvokeAsync("backup", "verify", [], "run-1:verify", null, CancellationToken.None);
+        await Harness.Connectors.InvokeAsync("backup", "verify", [], "run-2:verify", null, CancellationToken.None);
+
+        var names = arm.To("POST", Item + "/recoveryPoints/222/restore")
+            .Select(r => r.JsonBody()!["properties"]!["targetVirtualMachineId"]!.GetValue<string>().Split('/')[^1]).ToList();
+        Assert.All(names, n => Assert.Matches("^respond-verify-[0-9a-f]{8}$", n));
+        Assert.Equal(names[0], names[1]);
+        Assert.NotEqual(names[0], names[2]);
+    }
+
+    [Fact]
     public async Task A_failed_restore_job_fails_the_step_with_the_jobs_error_in_words_and_keeps_the_figures()
     {
         ServeRecoveryPoints(("222", DateTimeOffset.UtcNow.AddHours(-2)));
@@ -112,6 +153,21 @@ public sealed class AzureBackupConnectorTests : IDisposable
         Assert.Equal("Failed", failure.Output["status"]!.GetValue<string>());
         Assert.InRange(failure.Output["backupAgeSeconds"]!.GetValue<double>(), 7190, 7300);
         Assert.False(failure.Output["passed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_restore_operation_that_fails_before_any_job_fails_with_ARMs_error()
+    {
+        ServeRecoveryPoints(("222", DateTimeOffset.UtcNow.AddHours(-1)));
+        arm.Accepts(Item + "/recoveryPoints/222/restore", $"{arm.Url}{Item}/operationsStatus/op-1?api-version=2026-02-01", null);
+        arm.AnswersInTurn(Item + "/operationsStatus/op-1", """{"id":"op-1","status":"InProgress"}""",
+            """{"id":"op-1","status":"Failed","error":{"code":"UserErrorVmNameAlreadyInUse","message":"A VM named vm-app-verify exists."}}""");
+
+        var failure = await Harness.FailsAsync("backup", "verify", new { });
+
+        Assert.Contains("the operation ended Failed: UserErrorVmNameAlreadyInUse: A VM named vm-app-verify exists.", failure.Message,
+            StringComparison.Ordinal);
+        Assert.Empty(arm.To("GET", Vault + "/backupJobs/job-1"));
     }
 
     [Fact]
