@@ -26,6 +26,8 @@ public static class ConnectorsModule
         services.AddSingleton<IConnectorKind, AzureNsgConnector>();
         services.AddSingleton<IConnectorKind, FirewallConnector>();
         services.AddSingleton<IConnectorKind, PostgresBackupConnector>();
+        services.AddSingleton<IConnectorKind, AzureBackupConnector>();
+        services.AddSingleton<IConnectorKind, SiteRecoveryConnector>();
         services.TryAddSingleton<IConnectors, ConfiguredConnectors>();
         return services;
     }

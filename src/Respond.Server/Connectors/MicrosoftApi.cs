@@ -9,13 +9,21 @@ namespace Respond.Server.Connectors;
 /// </summary>
 public sealed class MicrosoftApi(OutboundHttp http, OAuthTokens tokens)
 {
+    public Task<OutboundResponse> SendAsync(ConnectorRequest request, MicrosoftService service, HttpMethod method,
+        string relativePath, JsonNode? body, CancellationToken cancellationToken) =>
+        SendAsync(request, service, method, UrlPaths.Combine(BaseUrlOf(request, service), relativePath), body, cancellationToken);
+
+    /// <summary>
+    /// A URL the API itself handed back (an operation to poll, a next page): sent like any other call, so a URL
+    /// off the configured <c>BaseUrl</c>'s origin is refused before anything is sent.
+    /// </summary>
     public async Task<OutboundResponse> SendAsync(ConnectorRequest request, MicrosoftService service, HttpMethod method,
-        string relativePath, JsonNode? body, CancellationToken cancellationToken)
+        Uri target, JsonNode? body, CancellationToken cancellationToken)
     {
-        var baseUrl = request.UrlSetting("BaseUrl", service.DefaultBaseUrl);
+        var baseUrl = BaseUrlOf(request, service);
         var client = ClientOf(request, service);
         var token = await tokens.GetAsync(request, client, cancellationToken);
-        var call = new OutboundCall(method, UrlPaths.Combine(baseUrl, relativePath), baseUrl)
+        var call = new OutboundCall(method, target, baseUrl)
         {
             Content = body is null ? null : OutboundCall.Json(body),
             BearerToken = token,
@@ -31,6 +39,8 @@ public sealed class MicrosoftApi(OutboundHttp http, OAuthTokens tokens)
             throw;
         }
     }
+
+    public static Uri BaseUrlOf(ConnectorRequest request, MicrosoftService service) => request.UrlSetting("BaseUrl", service.DefaultBaseUrl);
 
     private static OAuthClient ClientOf(ConnectorRequest request, MicrosoftService service)
     {
