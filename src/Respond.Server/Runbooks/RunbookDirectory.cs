@@ -20,7 +20,7 @@ public sealed class RunbookDirectory(IPlaybookCatalog catalog, PlaybookFileRepor
         var known = runbooks.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         runbooks.AddRange(files.Waiting
             .Where(w => w.Definition.Trigger.On == TriggerKinds.Schedule && !known.Contains(w.Id))
-            .Select(w => new Runbook(w.Id, w.Definition, null, $"{w.RelativePath} is not loaded until this is configured: {w.Reason}.")));
+            .Select(w => new Runbook(w.Id, w.Definition, null, $"{w.Reason} ({w.RelativePath} is loaded at the next start once it is).")));
         return [.. runbooks.OrderBy(r => r.Id, StringComparer.Ordinal)];
     }
 
