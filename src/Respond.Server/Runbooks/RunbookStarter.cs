@@ -8,7 +8,7 @@ namespace Respond.Server.Runbooks;
 
 /// <summary>Starts runbook runs on the durable engine: one per schedule slot, or one by hand. Hangfire only fires them.</summary>
 public sealed class RunbookStarter(RunbookDirectory directory, IPlaybookCatalog catalog, RunTransitions transitions,
-    ILogger<RunbookStarter> logger)
+    RunbookRunGuard guard, ILogger<RunbookStarter> logger)
 {
     public const string ScheduleActor = "schedule";
 
@@ -31,22 +31,33 @@ public sealed class RunbookStarter(RunbookDirectory directory, IPlaybookCatalog 
         var slot = CronSlots.Latest(runbook.Cron, runbook.TimeZone, firedAt) ?? firedAt;
         var key = $"schedule:{runbook.Id}:{slot.UtcDateTime:O}";
         var runId = DeterministicGuid.Create(SlotNamespace, key);
-        var started = await transitions.StartAsync(playbook,
+        PlaybookRun? started = null;
+        var going = await guard.StartUnlessRunningAsync(runbook.Id, async () => started = await transitions.StartAsync(playbook,
             new StartRun(runId, playbook.Version, null, TriggerKinds.Schedule, key, ByHand: false, catalog.VarsFor(playbook)),
-            ScheduleActor, ct);
+            ScheduleActor, ct), ct);
+        if (going is not null)
+        {
+            logger.LogWarning("Runbook {RunbookId} slot {Slot:O} skipped: run {RunId} (started {StartedAt:O}) is still going",
+                runbook.Id, slot, going.Id, going.StartedAt);
+            return going.Id == runId ? runId : null;
+        }
+
         logger.LogInformation(started is null
             ? "Runbook {RunbookId} slot {Slot:O}: run {RunId} was already started"
             : "Runbook {RunbookId} slot {Slot:O}: run {RunId} started", runbook.Id, slot, runId);
         return runId;
     }
 
-    /// <summary>"Run now": a responder starts the newest version at once, outside the schedule; four eyes binds them on its approvals.</summary>
-    public async Task<Guid> StartNowAsync(PublishedPlaybook playbook, string actor, CancellationToken ct)
+    /// <summary>
+    /// "Run now": a responder starts the newest version at once, outside the schedule; four eyes binds them on its approvals.
+    /// Answers the new run's id, or the run still going (nothing is started then).
+    /// </summary>
+    public async Task<(Guid RunId, bool Started)> StartNowAsync(PublishedPlaybook playbook, string actor, CancellationToken ct)
     {
         var runId = Guid.CreateVersion7();
-        await transitions.StartAsync(playbook,
+        var going = await guard.StartUnlessRunningAsync(playbook.Id, () => transitions.StartAsync(playbook,
             new StartRun(runId, playbook.Version, null, TriggerKinds.Manual, $"manual:{runId}", ByHand: true, catalog.VarsFor(playbook)),
-            actor, ct);
-        return runId;
+            actor, ct), ct);
+        return going is null ? (runId, true) : (going.Id, false);
     }
 }

@@ -13,6 +13,7 @@ public static class RunbooksModule
         var services = builder.Services;
         services.AddSingleton<RunbookDirectory>();
         services.AddSingleton<RunbookStarter>();
+        services.AddSingleton<RunbookRunGuard>();
         services.AddTransient<RunbookJob>();
         services.AddSingleton<RunbookSchedules>();
         services.AddHostedService(sp => sp.GetRequiredService<RunbookSchedules>());

@@ -27,8 +27,12 @@ public static class TriggerRunbook
             return Problems.Status(StatusCodes.Status409Conflict, "The runbook cannot run.", runbook.NotScheduledReason);
         }
 
-        var runId = await starter.StartNowAsync(playbook, context.User.Actor(), ct);
-        return Results.Accepted($"/api/runs/{runId}", new Accepted(runId));
+        var (runId, started) = await starter.StartNowAsync(playbook, context.User.Actor(), ct);
+        return started
+            ? Results.Accepted($"/api/runs/{runId}", new Accepted(runId))
+            : Problems.Status(StatusCodes.Status409Conflict, "The runbook is already running.",
+                $"Run {runId} of '{playbook.Id}' is still going; one run of a runbook at a time.",
+                new Dictionary<string, object?> { ["runId"] = runId });
     }).RequireAuthorization(Roles.Responder).Produces<Accepted>(StatusCodes.Status202Accepted).ProducesProblem(404).ProducesProblem(409);
 
     private sealed record EmptyBody;

@@ -29,6 +29,12 @@ public sealed class FailoverDrillTests(FailoverDrillTests.App app) : IClassFixtu
     public async Task A_drill_fails_over_waits_for_the_secondary_fails_back_and_reports_its_RTO_within_target()
     {
         var runId = await app.TriggerAsync("failover-drill");
+        // One drill at a time: pressing "run now" again while it runs starts nothing, and says which run is going.
+        using (var responder = app.As("responder"))
+        {
+            var again = await (await responder.PostAsync("/api/runbooks/failover-drill/trigger", null)).ProblemAsync(HttpStatusCode.Conflict);
+            Assert.Equal(runId, again["runId"]!.GetValue<Guid>());
+        }
 
         var run = await app.RunAsync(runId, r => Status(r) is "completed" or "failed", "the drill to end");
 
