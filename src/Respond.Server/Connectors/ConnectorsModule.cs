@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Respond.Server.Connectors.Kinds;
+using Respond.Server.Connectors.Kinds.PostgresStandby;
 
 namespace Respond.Server.Connectors;
 
@@ -25,6 +26,7 @@ public static class ConnectorsModule
         services.AddSingleton<IConnectorKind, EntraIdConnector>();
         services.AddSingleton<IConnectorKind, AzureNsgConnector>();
         services.AddSingleton<IConnectorKind, FirewallConnector>();
+        services.AddSingleton<IConnectorKind, PostgresStandbyConnector>();
         services.TryAddSingleton<IConnectors, ConfiguredConnectors>();
         return services;
     }
