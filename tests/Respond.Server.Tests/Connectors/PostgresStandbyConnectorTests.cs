@@ -55,9 +55,17 @@ public sealed partial class PostgresStandbyConnectorTests(ITestOutputHelper log)
     {
         var primary = await TestPostgres.CreateDatabaseAsync("standby_rto");
         using var harness = Harness(primary);
+        // What a Respond that died mid-drill left (its pid is gone), and the folder of a drill this process is running.
+        var abandoned = CopyFolder("respond-standby-abandoned", "2147483646 0");
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var running = CopyFolder("respond-standby-running", $"{self.Id} {self.StartTime.ToUniversalTime().Ticks}");
 
         var failure = await Assert.ThrowsAsync<ConnectorException>(() =>
             harness.InvokeAsync(Name, "test-failover", new { rtoTarget = "PT0.001S" }, Timeout));
+
+        Assert.False(Directory.Exists(abandoned), "The abandoned drill folder is still there.");
+        Assert.True(Directory.Exists(running), "The folder of a drill whose Respond process runs was removed.");
+        Directory.Delete(running, recursive: true);
         log.WriteLine(failure.Message);
 
         Assert.False(failure.Retryable);
@@ -179,6 +187,14 @@ public sealed partial class PostgresStandbyConnectorTests(ITestOutputHelper log)
         }
 
         return found;
+    }
+
+    private string CopyFolder(string name, string owner)
+    {
+        var folder = Path.Combine(scratch.Path, name);
+        Directory.CreateDirectory(Path.Combine(folder, "data"));
+        File.WriteAllText(Path.Combine(folder, "owner"), owner);
+        return folder;
     }
 
     private static string PasswordOf(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Password!;

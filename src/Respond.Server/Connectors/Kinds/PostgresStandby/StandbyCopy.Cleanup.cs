@@ -32,7 +32,8 @@ internal sealed partial class StandbyCopy
         if (postmaster is { } server)
         {
             var clock = Stopwatch.StartNew();
-            if (!server.HasExited)
+            // A server that has not written its postmaster.pid yet is still starting: nothing to shut down cleanly.
+            if (!server.HasExited && ReadPostmasterPid(DataFolder) is not null)
             {
                 // Fast shutdown: sessions end and the copy stops; killed when that takes longer than a few seconds.
                 using var stop = DrillProcess.Start(Tool("pg_ctl"), ["-D", DataFolder, "-m", "fast", "-w", "-t", "5", "stop"],
