@@ -119,6 +119,26 @@ public sealed partial class PostgresStandbyConnectorTests(ITestOutputHelper log)
         harness.AssertNowhere([primary.Password], failure.Message, failure.Output?.ToJsonString());
     }
 
+    [Fact]
+    public async Task Settings_and_input_it_cannot_use_are_refused_in_words_before_anything_is_written_or_started()
+    {
+        const string connectionString = "Host=127.0.0.1;Port=5432;Username=drill;Password=s3cret-drill-password";
+        using var harness = Harness(connectionString);
+
+        var duration = await Assert.ThrowsAsync<ConnectorException>(() =>
+            harness.InvokeAsync(Name, "test-failover", new { rtoTarget = "30 seconds" }, Timeout));
+        using var noBinaries = Harness(connectionString, binPath: scratch.Path);
+        var binaries = await Assert.ThrowsAsync<ConnectorException>(() => noBinaries.InvokeAsync(Name, "test-failover", new { }, Timeout));
+
+        Assert.False(duration.Retryable);
+        Assert.Contains("input.rtoTarget must be a positive ISO-8601 duration", duration.Message, StringComparison.Ordinal);
+        Assert.False(binaries.Retryable);
+        Assert.Contains($"{scratch.Path} has no pg_basebackup; set BinPath", binaries.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateDirectories(scratch.Path));
+        harness.AssertNowhere(["s3cret-drill-password"], duration.Message, binaries.Message);
+        noBinaries.AssertNowhere(["s3cret-drill-password"]);
+    }
+
     [Theory]
     [InlineData("pg_basebackup")]
     [InlineData("postgres -D")]
@@ -144,12 +164,13 @@ public sealed partial class PostgresStandbyConnectorTests(ITestOutputHelper log)
 
     public void Dispose() => scratch.Dispose();
 
-    private ConnectorHarness Harness(string connectionString) => new(new Dictionary<string, string?>
+    private ConnectorHarness Harness(string connectionString, string? binPath = null) => new(new Dictionary<string, string?>
     {
         [$"Respond:Connectors:{Name}:Kind"] = "postgres-standby",
         [$"Respond:Connectors:{Name}:ConnectionString"] = connectionString,
         [$"Respond:Connectors:{Name}:ScratchPath"] = scratch.Path,
         [$"Respond:Connectors:{Name}:ReadyTimeout"] = "PT40S",
+        [$"Respond:Connectors:{Name}:BinPath"] = binPath,
     });
 
     /// <summary>No copy's folder under the scratch path, and no process of a copy.</summary>

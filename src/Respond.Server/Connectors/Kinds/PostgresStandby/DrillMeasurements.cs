@@ -77,7 +77,7 @@ internal static class DrillMeasurements
     {
         while (true)
         {
-            process.EnsureRunning();
+            await process.EnsureRunningAsync();
             if (await ScalarAsync(copy, "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)", cancellationToken, canary.Lsn)
                 is true)
             {
@@ -127,7 +127,7 @@ internal static class DrillMeasurements
                 // Still in recovery: the copy accepts writes once promotion has finished.
             }
 
-            process.EnsureRunning();
+            await process.EnsureRunningAsync();
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }
     }

@@ -100,6 +100,25 @@ internal sealed class DrillProcess : IDisposable
 
     public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
 
+    /// <summary>
+    /// The last lines of a program that has exited, once its streams are read to their end: its last line (the reason it
+    /// stopped) may arrive just after the exit. A moment at most, since a child may hold the streams open.
+    /// </summary>
+    public async Task<string> FinalOutputAsync()
+    {
+        using var moment = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await process.WaitForExitAsync(moment.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Take what arrived.
+        }
+
+        return Output;
+    }
+
     /// <summary>SIGKILL to the program and every process under it; nothing when it has already ended.</summary>
     public void KillTree()
     {

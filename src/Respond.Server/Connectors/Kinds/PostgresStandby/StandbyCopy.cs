@@ -117,7 +117,7 @@ internal sealed partial class StandbyCopy : IAsyncDisposable
             {
                 if (postmaster.HasExited)
                 {
-                    var output = settings.Redact(postmaster.Output);
+                    var output = settings.Redact(await postmaster.FinalOutputAsync());
                     // Another process took the free port between our check and the copy's bind: try another one.
                     if (attempt < 3 && output.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
                     {
@@ -154,7 +154,7 @@ internal sealed partial class StandbyCopy : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (await show.ExecuteScalarAsync(cancellationToken) is not "on")
         {
-            EnsureRunning();
+            await EnsureRunningAsync();
             if (clock.Elapsed > FastShutdown)
             {
                 // The primary's ALTER SYSTEM (copied in postgresql.auto.conf) may hold fsync off: the drill measures without it.
@@ -167,11 +167,12 @@ internal sealed partial class StandbyCopy : IAsyncDisposable
     }
 
     /// <summary>Fails the drill in words when the copy's server has stopped (its last lines of output say why).</summary>
-    public void EnsureRunning()
+    public async Task EnsureRunningAsync()
     {
         if (postmaster is { HasExited: true } stopped)
         {
-            throw new DrillException($"the copy stopped (exit code {stopped.ExitCode}): {settings.Redact(stopped.Output)}", retryable: false);
+            var output = settings.Redact(await stopped.FinalOutputAsync());
+            throw new DrillException($"the copy stopped (exit code {stopped.ExitCode}): {output}", retryable: false);
         }
     }
 
