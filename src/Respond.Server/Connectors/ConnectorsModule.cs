@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Respond.Server.Connectors.Kinds;
+using Respond.Server.Connectors.Kinds.PostgresStandby;
 
 namespace Respond.Server.Connectors;
 
@@ -28,6 +29,7 @@ public static class ConnectorsModule
         services.AddSingleton<IConnectorKind, PostgresBackupConnector>();
         services.AddSingleton<IConnectorKind, AzureBackupConnector>();
         services.AddSingleton<IConnectorKind, SiteRecoveryConnector>();
+        services.AddSingleton<IConnectorKind, PostgresStandbyConnector>();
         services.TryAddSingleton<IConnectors, ConfiguredConnectors>();
         return services;
     }

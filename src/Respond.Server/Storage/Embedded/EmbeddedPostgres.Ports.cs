@@ -64,7 +64,7 @@ public sealed partial class EmbeddedPostgres
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -5,7 +5,7 @@ namespace Respond.Server.Storage.Embedded;
 /// <summary>PostgreSQL refuses root: as root the cluster runs as the postgres user, which must reach the folder.</summary>
 public sealed partial class EmbeddedPostgres
 {
-    private static bool IsRoot()
+    internal static bool IsRoot()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -78,7 +78,7 @@ public sealed partial class EmbeddedPostgres
             ? Run(executable, arguments, timeout, workingDirectory)
             : Run(RunUserTool(), ["-u", runUser, "--", executable, .. arguments], timeout, workingDirectory);
 
-    private static string RunUserTool() =>
+    internal static string RunUserTool() =>
         new[] { "/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser" }.FirstOrDefault(File.Exists)
         ?? throw new EmbeddedPostgresException(
             "PostgreSQL refuses to run as root and runuser (util-linux) was not found to run it as the " +

@@ -21,7 +21,7 @@ public sealed partial class EmbeddedPostgres : IDisposable
 
     private const string UserName = "respond";
 
-    private const string SystemUser = "postgres";
+    internal const string SystemUser = "postgres";
 
     private const int MaximumPoolSize = 100;
 
