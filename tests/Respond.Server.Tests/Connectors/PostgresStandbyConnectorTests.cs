@@ -102,6 +102,37 @@ public sealed partial class PostgresStandbyConnectorTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task A_scratch_folder_the_copys_user_cannot_enter_is_named_before_anything_is_copied()
+    {
+        if (Environment.UserName != "root")
+        {
+            return; // Only as root does the copy run as another user (postgres), who may be kept out.
+        }
+
+        var closed = Directory.CreateTempSubdirectory("respond-closed-scratch-"); // 0700, root's own
+        try
+        {
+            var primary = await TestPostgres.CreateDatabaseAsync("standby_closed_scratch");
+            using var harness = new ConnectorHarness(new Dictionary<string, string?>
+            {
+                [$"Respond:Connectors:{Name}:Kind"] = "postgres-standby",
+                [$"Respond:Connectors:{Name}:ConnectionString"] = primary,
+                [$"Respond:Connectors:{Name}:ScratchPath"] = closed.FullName,
+            });
+
+            var failure = await Assert.ThrowsAsync<ConnectorException>(() => harness.InvokeAsync(Name, "test-failover", new { }, Timeout));
+
+            Assert.False(failure.Retryable);
+            Assert.Contains($"cannot enter ScratchPath {closed.FullName}", failure.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(closed.FullName));
+        }
+        finally
+        {
+            closed.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_refused_password_is_reported_in_words_without_the_password()
     {
         var primary = new NpgsqlConnectionStringBuilder(await TestPostgres.CreateDatabaseAsync("standby_refused"))

@@ -6,10 +6,9 @@ namespace Respond.Server.Tests.Connectors;
 
 public sealed class SiteRecoveryConnectorTests : IDisposable
 {
-    private const string Vault = "/subscriptions/sub-0001/resourceGroups/rg-dr/providers/Microsoft.RecoveryServices/vaults/vault-dr";
-    private const string Item = Vault + "/replicationFabrics/asr-a2a-default-westeurope/replicationProtectionContainers"
-        + "/asr-a2a-default-westeurope-container/replicationProtectedItems/vm-app";
-    private const string TestNetwork = "/subscriptions/sub-0001/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-drill";
+    private const string Vault = FakeSiteRecovery.Vault;
+    private const string Item = FakeSiteRecovery.Item;
+    private const string TestNetwork = FakeSiteRecovery.TestNetwork;
 
     private readonly WireMockServer arm = WireMockServer.Start();
     private readonly WireMockServer elsewhere = WireMockServer.Start();
@@ -19,22 +18,7 @@ public sealed class SiteRecoveryConnectorTests : IDisposable
     public SiteRecoveryConnectorTests()
     {
         FakeTokenEndpoint.Serve(arm);
-        settings = FakeTokenEndpoint.Settings("failover", "site-recovery", arm);
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["SubscriptionId"] = "sub-0001",
-            ["ResourceGroup"] = "rg-dr",
-            ["VaultName"] = "vault-dr",
-            ["FabricName"] = "asr-a2a-default-westeurope",
-            ["ProtectionContainerName"] = "asr-a2a-default-westeurope-container",
-            ["ReplicatedItemName"] = "vm-app",
-            ["RecoveryNetworkId"] = TestNetwork,
-            ["InstanceType"] = "A2A",
-            ["PollInterval"] = "PT0.05S",
-        })
-        {
-            settings[$"Respond:Connectors:failover:{key}"] = value;
-        }
+        settings = FakeSiteRecovery.Settings("failover", arm);
     }
 
     private ConnectorHarness Harness => harness ??= new ConnectorHarness(settings);
@@ -267,37 +251,11 @@ public sealed class SiteRecoveryConnectorTests : IDisposable
     }
 
     // A 202 as Site Recovery answers an action: the operation (and its job) named in both headers.
-    private void Accept(string action, string job) => arm.Accepts($"{Item}/{action}",
-        $"{arm.Url}{Vault}/replicationOperationStatus/{job}?api-version=2026-05-01",
-        $"{arm.Url}{Vault}/replicationOperationResults/{job}?api-version=2026-05-01");
+    private void Accept(string action, string job) => arm.AcceptsAction(action, job);
 
-    // Each state is one poll's answer; a state that is JSON is the properties of a Failed job.
-    private void ServeJob(string job, params string[] states) => arm.AnswersInTurn($"{Vault}/replicationJobs/{job}", [.. states.Select(s =>
-    {
-        var properties = s.StartsWith('{') ? JsonNode.Parse(s)!.AsObject() : new JsonObject();
-        properties["state"] = s.StartsWith('{') ? "Failed" : s;
-        properties["scenarioName"] = "TestFailover";
-        properties["friendlyName"] = "Test failover";
-        properties["startTime"] = "2026-12-06T10:00:00Z";
-        return new JsonObject { ["id"] = $"{Vault}/replicationJobs/{job}", ["name"] = job, ["properties"] = properties }.ToJsonString();
-    })]);
+    private void ServeJob(string job, params string[] states) => arm.ServesJob(job, states);
 
-    private static string ItemBody(string activeLocation, params string[] allowed) => new JsonObject
-    {
-        ["id"] = Item,
-        ["name"] = "vm-app",
-        ["properties"] = new JsonObject
-        {
-            ["friendlyName"] = "vm-app",
-            ["activeLocation"] = activeLocation,
-            ["allowedOperations"] = new JsonArray([.. allowed.Select(a => (JsonNode)a)]),
-            ["protectionState"] = "Protected",
-            ["replicationHealth"] = "Normal",
-            ["failoverHealth"] = "Normal",
-            ["healthErrors"] = new JsonArray(),
-            ["currentScenario"] = new JsonObject { ["scenarioName"] = "None", ["jobId"] = Vault + "/replicationJobs/None" },
-        },
-    }.ToJsonString();
+    private static string ItemBody(string activeLocation, params string[] allowed) => FakeSiteRecovery.ItemBody(activeLocation, allowed);
 
     public void Dispose()
     {

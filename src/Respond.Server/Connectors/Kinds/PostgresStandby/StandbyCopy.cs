@@ -44,6 +44,13 @@ internal sealed partial class StandbyCopy : IAsyncDisposable
     public static StandbyCopy Create(StandbySettings settings, ILogger logger)
     {
         ReapAbandoned(settings.ScratchRoot, logger);
+        if (settings.RunUser is { } runAs && !RunUserMayUse(runAs, settings.ScratchRoot))
+        {
+            // Found before anything is copied: pg_basebackup's own "Permission denied" names the copy's folder, not the cause.
+            throw new DrillException($"the {runAs} user the copy runs as cannot enter ScratchPath {settings.ScratchRoot} (a folder only " +
+                "root may enter on the way there?); point ScratchPath at a folder it may use, such as /var/tmp", retryable: false);
+        }
+
         var folder = Path.Combine(settings.ScratchRoot, FolderPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         var copy = new StandbyCopy(settings, folder, logger);
         try
@@ -73,6 +80,14 @@ internal sealed partial class StandbyCopy : IAsyncDisposable
         }
 
         return copy;
+    }
+
+    private static bool RunUserMayUse(string runAs, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var check = ChildProcess.Run(EmbeddedPostgres.RunUserTool(), ["-u", runAs, "--", "test", "-x", folder],
+            TimeSpan.FromSeconds(10));
+        return check.ExitCode == 0;
     }
 
     /// <summary><c>pg_basebackup -X stream -R</c> of the primary into the scratch folder.</summary>
