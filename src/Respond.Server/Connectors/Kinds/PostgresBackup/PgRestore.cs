@@ -91,7 +91,7 @@ internal static class PgRestore
 
         info.Environment.Remove("LC_ALL");
         info.Environment["LC_MESSAGES"] = "C";
-        foreach (var (name, value) in Environment(server))
+        foreach (var (name, value) in LibpqEnvironment.For(server, "respond-verify-restore", Math.Max(2, server.Timeout)))
         {
             info.Environment[name] = value;
         }
@@ -125,32 +125,6 @@ internal static class PgRestore
 
         yield return "--dbname=" + database;
         yield return dumpFile;
-    }
-
-    private static IEnumerable<(string Name, string Value)> Environment(NpgsqlConnectionStringBuilder server)
-    {
-        yield return ("PGAPPNAME", "respond-verify-restore");
-        yield return ("PGCONNECT_TIMEOUT", Math.Max(2, server.Timeout).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        yield return ("PGSSLMODE", server.SslMode switch
-        {
-            SslMode.Disable => "disable",
-            SslMode.Allow => "allow",
-            SslMode.Require => "require",
-            SslMode.VerifyCA => "verify-ca",
-            SslMode.VerifyFull => "verify-full",
-            _ => "prefer",
-        });
-        foreach (var (name, value) in new[]
-        {
-            ("PGPASSWORD", server.Password), ("PGPASSFILE", server.Passfile), ("PGSSLROOTCERT", server.RootCertificate),
-            ("PGSSLCERT", server.SslCertificate), ("PGSSLKEY", server.SslKey),
-        })
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                yield return (name, value);
-            }
-        }
     }
 
     private static async Task KillAsync(Process process)

@@ -53,33 +53,7 @@ internal sealed record StandbySettings(
         Password is { } password ? text.Replace(password, SecretScrubber.Mask, StringComparison.Ordinal) : text;
 
     /// <summary>What libpq's programs need besides their arguments: the password travels only in the environment.</summary>
-    public Dictionary<string, string> LibpqEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PGCONNECT_TIMEOUT"] = "10",
-            ["PGAPPNAME"] = "respond-drill",
-            ["PGSSLMODE"] = Primary.SslMode switch
-            {
-                SslMode.Disable => "disable",
-                SslMode.Allow => "allow",
-                SslMode.Require => "require",
-                SslMode.VerifyCA => "verify-ca",
-                SslMode.VerifyFull => "verify-full",
-                _ => "prefer",
-            },
-        };
-        if (Password is { } password)
-        {
-            environment["PGPASSWORD"] = password;
-        }
-        else if (Primary.Passfile is { Length: > 0 } passfile)
-        {
-            environment["PGPASSFILE"] = passfile;
-        }
-
-        return environment;
-    }
+    public Dictionary<string, string> LibpqEnvironment() => Kinds.LibpqEnvironment.For(Primary, "respond-drill", 10);
 
     private static NpgsqlConnectionStringBuilder PrimaryOf(ConnectorRequest request)
     {
