@@ -9,6 +9,7 @@ using Respond.Domain.Playbooks.Definitions;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Alerts;
 using Respond.Server.Playbooks.Library;
+using Respond.Server.Storage;
 
 namespace Respond.Server.Runbooks;
 
@@ -48,10 +49,30 @@ public sealed class RunbookFailures : SubscriptionBase
                 continue; // Not a runbook's run: an incident's run fails on that incident's own timeline.
             }
 
-            await intake.IngestAsync(AlertOf(run, failed), cancellationToken);
+            await ReportAsync(intake, AlertOf(run, failed), cancellationToken);
         }
 
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// Waits out a database that is away for a while rather than let the daemon give up on the event: a failure reported late
+    /// is an incident; one skipped is a failing backup nobody hears of.
+    /// </summary>
+    private static async Task ReportAsync(AlertIngestor intake, NormalizedAlert alert, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await intake.IngestAsync(alert, ct);
+                return;
+            }
+            catch (Exception ex) when (StorageFailures.IsUnavailable(ex) && attempt < 8 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << attempt)), ct);
+            }
+        }
     }
 
     internal static NormalizedAlert AlertOf(PlaybookRun run, PlaybookRunFailed failed)
