@@ -121,6 +121,10 @@ public class OidcTests(OidcApp app) : IClassFixture<OidcApp>
 
         var viewer = With(app.Issuer.Token("val@contoso.com", ["viewer"]));
         await (await viewer.PostAsJsonAsync("/api/incidents", new { title = "no" })).ProblemAsync(HttpStatusCode.Forbidden);
+
+        // The Hangfire dashboard takes the same tokens: an admin's opens it, anyone else's is refused.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/hangfire")).StatusCode);
+        await (await responder.GetAsync("/hangfire")).ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -86,8 +86,9 @@ public sealed class SiteRecoveryDrillTests(SiteRecoveryDrillTests.App app) : ICl
         var run = await app.RunAsync(runId, r => r["status"]!.GetValue<string>() is "completed" or "failed", "the drill to end");
 
         Assert.True(run["status"]!.GetValue<string>() == "completed", run["error"]?.ToString());
-        var posts = app.Targets.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.StartsWith(FakeSiteRecovery.Item,
-            StringComparison.Ordinal)).OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Path[(FakeSiteRecovery.Item.Length + 1)..]);
+        var posts = app.Targets.LogEntries.Select(e => e.RequestMessage)
+            .Where(r => r.Method == "POST" && r.Path.StartsWith(FakeSiteRecovery.Item, StringComparison.Ordinal))
+            .OrderBy(r => r.DateTime).Select(r => r.Path[(FakeSiteRecovery.Item.Length + 1)..]);
         Assert.Equal(["testFailover", "testFailoverCleanup"], posts);
         var result = (await app.RunbookRunsAsync("site-recovery-drill"))[0]!;
         Assert.True(result["rtoSeconds"]!.GetValue<double>() > 0);
