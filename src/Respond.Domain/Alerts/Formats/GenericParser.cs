@@ -120,18 +120,29 @@ public sealed class GenericParser : IAlertParser
                 : null;
         }
 
+        if (PathError(path) is { } error)
+        {
+            throw new ArgumentException($"Mapping:{name} '{path}' is not a valid JSONPath expression: {error}", "mapping");
+        }
+
+        return path.Trim();
+    }
+
+    /// <summary>Why <paramref name="path"/> is not a JSONPath expression, or null when it is one.</summary>
+    public static string? PathError(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
         try
         {
             // Newtonsoft parses the expression when SelectTokens is called, so an empty document
             // is enough to surface a syntax error now.
             _ = new JObject().SelectTokens(path.Trim()).ToList();
+            return null;
         }
-        catch (NewtonsoftException e)
+        catch (Exception e) when (e is NewtonsoftException or ArgumentException or FormatException)
         {
-            throw new ArgumentException($"Mapping:{name} '{path}' is not a valid JSONPath expression: {e.Message}", "mapping", e);
+            return e.Message;
         }
-
-        return path.Trim();
     }
 
     private static JToken ToJToken(JsonElement body)
