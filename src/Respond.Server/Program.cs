@@ -9,6 +9,7 @@ using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
 using Respond.Server.Runbooks;
+using Respond.Server.Sources;
 using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
 
@@ -34,6 +35,7 @@ catch (EmbeddedPostgresException ex)
 builder.AddHosting();
 builder.AddAuth();
 builder.AddAlerts();
+builder.AddSources();
 builder.AddIncidents();
 builder.AddMetrics();
 builder.AddConnectors();
@@ -49,6 +51,7 @@ app.UseAuth();
 app.MapHosting();
 app.MapAuth();
 app.MapAlerts();
+app.MapSources();
 app.MapIncidents();
 app.MapMetrics();
 app.MapConnectors();

@@ -56,7 +56,7 @@ public sealed class SourceRateLimit
     public int Burst { get; set; } = 2000;
 }
 
-/// <summary>A configured alert source. Secrets are held as digests or raw keys here and nowhere else.</summary>
+/// <summary>An alert source, configured or added in the console. Secrets are held as digests or raw keys here and nowhere else.</summary>
 public sealed class AlertSource
 {
     internal AlertSource(string name, string kind, IAlertParser parser, byte[]? tokenDigest, byte[]? signingKey, SourceRateLimit rateLimit)
@@ -75,6 +75,12 @@ public sealed class AlertSource
     internal byte[]? TokenDigest { get; }
     internal byte[]? SigningKey { get; }
     public SourceRateLimit RateLimit { get; }
+
+    /// <summary>Whether a token can prove a delivery (not the token itself).</summary>
+    public bool HasToken => TokenDigest is not null;
+
+    /// <summary>Whether a signature can prove a delivery (not the key itself).</summary>
+    public bool HasSigningKey => SigningKey is not null;
 }
 
 /// <summary>The sources of <c>Respond:Sources</c>, checked once at start-up.</summary>

@@ -10,6 +10,7 @@ public static class AlertsModule
     {
         builder.Services.Configure<Dictionary<string, SourceOptions>>(builder.Configuration.GetSection("Respond:Sources"));
         builder.Services.AddSingleton<AlertSources>();
+        builder.Services.AddSingleton<SourceDirectory>();
         builder.Services.AddSingleton<SourceRateLimits>();
         builder.Services.AddSingleton<AlertSessions>();
         builder.Services.AddSingleton<AlertIngestor>();

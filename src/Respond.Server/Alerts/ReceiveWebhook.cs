@@ -36,7 +36,7 @@ public static class ReceiveWebhook
     private static async Task<IResult> HandleAsync(
         string source,
         HttpContext context,
-        AlertSources sources,
+        SourceDirectory sources,
         SourceRateLimits rateLimits,
         Auth.FailedAttempts failures,
         GroupCommit ingestor,
@@ -50,24 +50,24 @@ public static class ReceiveWebhook
         // Credentials first, and the same answer for a source that does not exist: a caller without
         // credentials learns nothing, and spends no real source's budget.
         var request = context.Request;
-        var known = sources.TryGet(source, out var alertSource);
-        var (authentic, body, tooLarge) = await SourceAuthenticator.CheckAsync(known ? alertSource : null, request, clock.GetUtcNow(),
-            cancellationToken);
+        var alertSource = await sources.FindAsync(source, cancellationToken);
+        var (authentic, body, tooLarge) = await SourceAuthenticator.CheckAsync(alertSource, request, clock.GetUtcNow(), cancellationToken);
+        var named = alertSource?.Name ?? "unknown";
         if (tooLarge)
         {
-            return Refuse(metrics, known ? alertSource.Name : "unknown", StatusCodes.Status413PayloadTooLarge, "The body is too large.",
+            return Refuse(metrics, named, StatusCodes.Status413PayloadTooLarge, "The body is too large.",
                 $"A delivery may be at most {MaxBodyBytes} bytes.");
         }
 
-        if (!authentic)
+        if (!authentic || alertSource is null)
         {
-            LogRefusedCredentials(logger, known ? alertSource.Name : "unknown");
+            LogRefusedCredentials(logger, named);
             if (failures.Webhooks.Fail(context) is { } failWait)
             {
-                return Refuse(metrics, known ? alertSource.Name : "unknown", Problems.TooManyRequests(context, failWait));
+                return Refuse(metrics, named, Problems.TooManyRequests(context, failWait));
             }
 
-            return Refuse(metrics, known ? alertSource.Name : "unknown", StatusCodes.Status401Unauthorized,
+            return Refuse(metrics, named, StatusCodes.Status401Unauthorized,
                 "The source's credentials are missing or wrong.",
                 "Send the source's token as Authorization: Bearer or ?code=, or sign the body with X-Respond-Signature.");
         }
