@@ -46,6 +46,10 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
         { "GET", "/api/runbooks", "viewer", "norole" },
         { "GET", "/api/runbooks/some-runbook/runs", "viewer", "norole" },
         { "POST", "/api/runbooks/some-runbook/trigger", "responder", "viewer" },
+        { "GET", "/api/sources", "viewer", "norole" },
+        { "POST", "/api/sources", "admin", "author" },
+        { "POST", "/api/sources/some-source/rotate", "admin", "responder" },
+        { "DELETE", "/api/sources/some-source", "admin", "approver" },
         { "GET", "/hangfire", "admin", "responder" },
         { "GET", "/api/no-such-route", "viewer", "norole" },
     };

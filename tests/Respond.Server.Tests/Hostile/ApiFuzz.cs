@@ -44,6 +44,10 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("GET", "/api/runbooks", []),
         new("GET", "/api/runbooks/{name}/runs", ["page", "pageSize"]),
         new("POST", "/api/runbooks/{name}/trigger", []),
+        new("GET", "/api/sources", []),
+        new("POST", "/api/sources", [], SourceBody),
+        new("POST", "/api/sources/{name}/rotate", []),
+        new("DELETE", "/api/sources/{name}", []),
         new("GET", "/api/metrics/soc", ["from", "to"]),
         new("GET", "/api/session", []),
         new("POST", "/api/session", [], r => Obj(r, "apiKey")),
@@ -125,6 +129,23 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         if (random.Next(8) == 0)
         {
             o[HostileValues.Pick(random, ["__proto__", "$type", "id", "version", ""])] = HostileValues.Json(random);
+        }
+
+        return o;
+    }
+
+    /// <summary>A source to add: fuzz names, real and made-up kinds and auths, a mapping that may be valid.</summary>
+    private static JsonNode SourceBody(Random random)
+    {
+        var o = Obj(random, "name", "kind", "auth", "mapping");
+        if (random.Next(2) == 0)
+        {
+            o["name"] = HostileValues.Pick(random, Names).ToLowerInvariant();
+            o["kind"] = HostileValues.Pick(random, ["generic", "grafana", "alertmanager", "defender", "azure-monitor", "splunk"]);
+            o["auth"] = HostileValues.Pick(random, ["token", "signature", "password"]);
+            o["mapping"] = random.Next(2) == 0
+                ? new JsonObject { ["title"] = "$.title", ["fingerprint"] = HostileValues.Pick(random, ["$.id", "$[?(", "", "$..x"]) }
+                : Obj(random, "title", "fingerprint", "entities");
         }
 
         return o;
