@@ -84,7 +84,10 @@ public sealed partial class AddedSourceCache(IDocumentStore store, SourceSecrets
         var sources = new Dictionary<string, (Guid, AlertSource)>(StringComparer.Ordinal);
         foreach (var record in records)
         {
+            // Unchanged rows keep their source; a signing secret that could not be decrypted is tried again (the key ring may
+            // have been missing a key another node had just made).
             sources[record.Id] = previous.Sources.TryGetValue(record.Id, out var known) && known.Revision == record.Revision
+                && (record.Auth != SourceAuth.Signature || known.Source.HasSigningKey)
                 ? known
                 : (record.Revision, Build(record));
         }
