@@ -120,6 +120,23 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         Assert.True(errors.Count == 0, "The browser console showed errors:\n" + string.Join("\n", errors));
     }
 
+    [RequiresProgramFact("chromium")]
+    public async Task The_dashboard_sends_a_browser_to_the_console_s_sign_in_and_gets_it_back()
+    {
+        var (context, page, errors) = await browser.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync("/hangfire/recurring");
+        await Assertions.Expect(page).ToHaveURLAsync(SignInUrl());
+        Assert.Equal("/hangfire/recurring", ReturnUrl(page.Url));
+        await page.GetByLabel("API key").FillAsync(TestUsers.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/hangfire/recurring$"));
+        await Assertions.Expect(page).ToHaveTitleAsync(new Regex("Respond jobs"));
+        Assert.True(errors.Count == 0, "The browser console showed errors:\n" + string.Join("\n", errors));
+    }
+
     private async Task<Guid> PostAlertAsync(string externalId, string title, string severity)
     {
         using var client = browser.Server.Client();

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, configureApi, requestInit, safeReturnUrl, SignedOutError, signInPath } from './http';
+import { api, ApiError, configureApi, isConsolePath, requestInit, safeReturnUrl, SignedOutError, signInPath } from './http';
 
 function answer(status: number, body?: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -85,5 +85,12 @@ describe('return URLs', () => {
     expect(signInPath('/incidents?severity=high')).toBe('/sign-in?returnUrl=%2Fincidents%3Fseverity%3Dhigh');
     expect(signInPath('/')).toBe('/sign-in');
     expect(signInPath('/sign-in?returnUrl=%2Fx')).toBe('/sign-in');
+  });
+});
+
+describe('console paths', () => {
+  it('tells the console\'s own pages from server pages', () => {
+    for (const path of ['/', '/incidents', '/incidents/42?x=1', '/playbooks/p', '/metrics#top']) expect(isConsolePath(path)).toBe(true);
+    for (const path of ['/hangfire', '/hangfire/recurring', '/openapi', '/incidentsx']) expect(isConsolePath(path)).toBe(false);
   });
 });

@@ -111,3 +111,11 @@ export function signInPath(current: string): string {
   if (!current || current === '/' || current === '/sign-in' || current.startsWith('/sign-in?')) return '/sign-in';
   return `/sign-in?returnUrl=${encodeURIComponent(safeReturnUrl(current))}`;
 }
+
+const CONSOLE_SECTIONS = ['incidents', 'approvals', 'playbooks', 'runbooks', 'metrics', 'sources'];
+
+/** A page of this app (routed in the browser), as opposed to a server page such as /hangfire or /openapi. */
+export function isConsolePath(path: string): boolean {
+  const section = path.split(/[/?#]/)[1] ?? '';
+  return section === '' || CONSOLE_SECTIONS.includes(section);
+}

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ApiError, safeReturnUrl } from '../../api/http';
+import { ApiError, isConsolePath, safeReturnUrl } from '../../api/http';
 import { signIn } from '../../api/session';
 
 /** Exchange an API key for the session cookie, then return to the page that sent the user here (local paths only). */
@@ -25,9 +25,9 @@ export function SignInPage() {
     try {
       await signIn(key);
       client.clear();
-      // The dashboard and other server pages are outside the console's router: a full load reaches them.
-      if (back.startsWith('/hangfire')) window.location.assign(back);
-      else navigate(back, { replace: true });
+      // Server pages outside the console (the Hangfire dashboard, the API reference) need a full load.
+      if (isConsolePath(back)) navigate(back, { replace: true });
+      else window.location.assign(back);
     } catch (error) {
       setMessage(
         error instanceof ApiError
