@@ -12,6 +12,7 @@ using Respond.Server.Runbooks;
 using Respond.Server.Sources;
 using Respond.Server.Storage;
 using Respond.Server.Storage.Embedded;
+using Respond.Server.WebConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseDefaultRespondUrl();
@@ -42,10 +43,12 @@ builder.AddConnectors();
 builder.AddPlaybookLibrary();
 builder.AddPlaybookRuns();
 builder.AddRunbooks();
+builder.AddConsole();
 
 var app = builder.Build();
 
 app.UseHosting();
+app.UseConsoleFiles();
 app.UseAuth();
 
 app.MapHosting();
@@ -59,6 +62,7 @@ app.MapPlaybookLibrary();
 app.MapPlaybookRuns();
 app.MapApprovals();
 app.MapRunbooks();
+app.MapConsole();
 
 // `codegen write` pre-generates Wolverine's handler code into Internal/Generated (see README).
 if (args is ["codegen", ..])

@@ -88,7 +88,6 @@ public static class AuthModule
     public static void MapAuth(this WebApplication app)
     {
         app.MapSession();
-        SignInPage.Map(app);
         app.MapFallback("/api/{**rest}", () => Problems.NotFound("There is no such API route.")).RequireAuthorization(Roles.Viewer);
     }
 

@@ -28,7 +28,7 @@ public static class ListIncidents
     public sealed record ItemsPage(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
-        string? status, string? severity, string? assignee, string? q, int? page, int? pageSize,
+        string? status, string? severity, string? assignee, string? source, string? q, int? page, int? pageSize,
         IQuerySession session, CancellationToken ct) =>
     {
         if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
@@ -60,6 +60,12 @@ public static class ListIncidents
         if (!string.IsNullOrWhiteSpace(assignee))
         {
             query = query.Where(x => x.Assignee == assignee);
+        }
+
+        if (!string.IsNullOrWhiteSpace(source))
+        {
+            var name = source.Trim();
+            query = query.Where(x => x.Sources.Contains(name));
         }
 
         if (!string.IsNullOrWhiteSpace(q))

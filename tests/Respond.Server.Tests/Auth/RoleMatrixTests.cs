@@ -101,6 +101,10 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
     [InlineData("/openapi/v1.json")]
+    [InlineData("/")]
+    [InlineData("/sign-in")]
+    [InlineData("/incidents")]
+    [InlineData("/metrics")]
     public async Task Public_routes_need_no_credentials(string path) =>
         Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync(path)).StatusCode);
 }

@@ -11,7 +11,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
 
     private static readonly Route[] Routes =
     [
-        new("GET", "/api/incidents", ["status", "severity", "assignee", "q", "page", "pageSize"]),
+        new("GET", "/api/incidents", ["status", "severity", "assignee", "source", "q", "page", "pageSize"]),
         new("GET", "/api/incidents/{id}", ["asOf", "version"]),
         new("GET", "/api/incidents/{id}/timeline", []),
         new("POST", "/api/incidents", [], r => Obj(r, "title", "severity", "description")),
@@ -57,6 +57,8 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("PATCH", "/api/incidents/{id}", [], r => Obj(r, "title")),
         new("GET", "/health/ready", []),
         new("GET", "/openapi/v1.json", []),
+        new("GET", "/incidents/{id}", ["q"]),
+        new("GET", "/sign-in", ["returnUrl"]),
     ];
 
     private static readonly string[] Callers = ["admin", "admin", "admin", "responder", "author", "approver", "viewer", "norole"];

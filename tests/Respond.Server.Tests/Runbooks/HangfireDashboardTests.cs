@@ -23,9 +23,10 @@ public sealed class HangfireDashboardTests(RespondApp app) : IClassFixture<Respo
         var page = await browser.GetAsync("/sign-in?returnUrl=%2Fhangfire");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("API key", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The console's page: it signs in with the API key in the browser and returns to ?returnUrl= (ConsoleBrowserTests).
+        Assert.Contains("<title>Respond</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var policy = string.Join(" ", page.Headers.GetValues("Content-Security-Policy"));
-        Assert.Contains("script-src 'sha256-", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
         Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
     }
 

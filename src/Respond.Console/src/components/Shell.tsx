@@ -1,0 +1,70 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { signOut } from '../api/session';
+import { useSession } from '../app/session';
+import { Loading } from './States';
+
+export const NAV_ITEMS = [
+  { to: '/incidents', label: 'Incidents' },
+  { to: '/approvals', label: 'Approvals' },
+  { to: '/playbooks', label: 'Playbooks' },
+  { to: '/runbooks', label: 'Runbooks' },
+  { to: '/metrics', label: 'Metrics' },
+  { to: '/sources', label: 'Sources' },
+] as const;
+
+/** The signed-in frame: the navigation bar, who is signed in, and the page. */
+export function Shell() {
+  const session = useSession();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [leaving, setLeaving] = useState(false);
+
+  async function leave() {
+    setLeaving(true);
+    try {
+      await signOut();
+    } catch {
+      // Already signed out on the server: the sign-in page is the right place either way.
+    }
+    client.clear();
+    navigate('/sign-in', { replace: true });
+  }
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Respond</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV_ITEMS.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{item.label}</NavLink>
+              </li>
+            ))}
+            <li>
+              <a href="/openapi">API reference</a>
+            </li>
+          </ul>
+        </nav>
+        <div className="who">
+          {session.data && (
+            <span title={`Roles: ${session.data.roles.join(', ')}`}>
+              {session.data.name} · {session.data.roles.join(', ')}
+            </span>
+          )}
+          <button type="button" onClick={leave} disabled={leaving}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {session.isPending ? <Loading what="your session" /> : session.isSuccess ? <Outlet /> : null}
+      </main>
+    </>
+  );
+}

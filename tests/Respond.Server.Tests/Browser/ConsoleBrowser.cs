@@ -1,0 +1,91 @@
+using Microsoft.Playwright;
+using Respond.Server.Tests.Infrastructure;
+
+namespace Respond.Server.Tests.Browser;
+
+/// <summary>
+/// The real server as its own process, on a fresh database, and Debian's headless Chromium (<c>/usr/bin/chromium</c>, never a
+/// downloaded browser) driven through Playwright's driver, which ships inside the NuGet package and runs offline.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the screenshots go: a folder under the test output.</summary>
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", "console");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            return; // the facts are skipped (RequiresProgramFact) and say why
+        }
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Assertions.SetDefaultExpectTimeout(15_000); // a busy 2-core CI machine, not a slow page
+        Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console"));
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh browser profile (no cookies) with a page, recording what would show in its developer console.</summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync(ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
+            ColorScheme = scheme,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        var errors = new List<string>();
+        // Chromium reports every 4xx answer as a console error; a 401 before signing in is expected, anything else is not.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            {
+                lock (errors)
+                {
+                    errors.Add(message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add(error);
+            }
+        };
+        return (context, page, errors);
+    }
+
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(Screenshots, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+}
