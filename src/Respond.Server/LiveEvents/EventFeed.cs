@@ -86,6 +86,21 @@ public sealed class EventFeed(LiveEventsOptions options)
         }
     }
 
+    /// <summary>Moves the position past events nobody needed, but only while nobody listens; false if someone does.</summary>
+    public bool TryAdvanceIdle(long upTo)
+    {
+        lock (gate)
+        {
+            if (subscriptions.Count > 0)
+            {
+                return false;
+            }
+
+            position = Math.Max(position, upTo);
+            return true;
+        }
+    }
+
     private void Remove(Subscription subscription)
     {
         lock (gate)

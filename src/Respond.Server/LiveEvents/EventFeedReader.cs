@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using Marten;
 using Npgsql;
 
@@ -69,28 +68,57 @@ public sealed partial class EventFeedReader(
     /// <summary>Publishes what follows <paramref name="position"/> without a gap; the new position.</summary>
     private async Task<long> PollAsync(long position, CancellationToken ct)
     {
+        if (feed.Count == 0)
+        {
+            // Nobody listens: only the sequence numbers are read (no event bodies to load and map), and the position
+            // moves only if still nobody listens, so a stream that joined meanwhile misses nothing.
+            var idle = Contiguous(position, await SequencesAsync(position, ct));
+            return idle > position && feed.TryAdvanceIdle(idle) ? idle : position;
+        }
+
         await using var session = store.QuerySession();
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => e.Sequence > position)
             .OrderBy(e => e.Sequence)
             .Take(Batch)
             .ToListAsync(ct);
-        var ready = new List<IEvent>();
-        var next = position;
-        foreach (var e in events)
+        var next = Contiguous(position, events.Select(e => e.Sequence).ToList());
+        var ready = events.TakeWhile(e => e.Sequence <= next).ToList();
+        if (ready.Count > 0)
         {
-            if (e.Sequence != next + 1 && !GapTimedOut(next + 1))
+            feed.Publish(await FeedItems.MapAsync(session, ready, ct), next);
+        }
+
+        return next;
+    }
+
+    private async Task<List<long>> SequencesAsync(long position, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(
+            $"select seq_id from respond.mt_events where seq_id > $1 order by seq_id limit {Batch}");
+        command.Parameters.Add(new NpgsqlParameter { Value = position });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var sequences = new List<long>();
+        while (await reader.ReadAsync(ct))
+        {
+            sequences.Add(reader.GetInt64(0));
+        }
+
+        return sequences;
+    }
+
+    /// <summary>The last of <paramref name="sequences"/> that follows <paramref name="position"/> without an open gap.</summary>
+    private long Contiguous(long position, List<long> sequences)
+    {
+        var next = position;
+        foreach (var sequence in sequences)
+        {
+            if (sequence != next + 1 && !GapTimedOut(next + 1))
             {
                 break;
             }
 
-            ready.Add(e);
-            next = e.Sequence;
-        }
-
-        if (ready.Count > 0)
-        {
-            feed.Publish(await FeedItems.MapAsync(session, ready, ct), next);
+            next = sequence;
         }
 
         return next;

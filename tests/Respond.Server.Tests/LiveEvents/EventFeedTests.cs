@@ -54,4 +54,16 @@ public class EventFeedTests
         using var c = feed.Subscribe("u");
         Assert.NotNull(c);
     }
+
+    [Fact]
+    public void The_position_skips_ahead_only_while_nobody_listens()
+    {
+        var feed = new EventFeed(new LiveEventsOptions(TimeSpan.FromSeconds(15), 10, 1_000, 16));
+        feed.Start(5);
+        Assert.True(feed.TryAdvanceIdle(9));
+        using var listener = feed.Subscribe("u")!;
+        Assert.Equal(9, listener.Start);
+        Assert.False(feed.TryAdvanceIdle(12)); // the listener would miss 10 to 12: they must be published, not skipped
+        Assert.Equal(9, feed.Position);
+    }
 }

@@ -145,6 +145,17 @@ public class LiveEventsTests(LiveEventsApp app) : IClassFixture<LiveEventsApp>
     }
 
     [Fact]
+    public async Task A_last_event_id_beyond_the_store_gets_a_reset_then_live_events()
+    {
+        await using var stream = await SseStream.OpenOkAsync(app.As("viewer"), lastEventId: "900000000000");
+        var reset = await stream.NextAsync(Deadline);
+        Assert.Equal("reset", reset.Event);
+        Assert.True(reset.Sequence < 900_000_000_000);
+        var incident = await app.As("responder").OpenIncidentAsync("after a reset");
+        await stream.UntilAsync(Of(incident, "IncidentOpened"), Deadline, "the incident");
+    }
+
+    [Fact]
     public async Task The_query_parameter_resumes_as_the_header_does()
     {
         var incident = await app.As("responder").OpenIncidentAsync("query resume");
