@@ -5,6 +5,7 @@ using Respond.Server.Auth;
 using Respond.Server.Connectors;
 using Respond.Server.Hosting;
 using Respond.Server.Incidents;
+using Respond.Server.LiveEvents;
 using Respond.Server.Metrics;
 using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
@@ -43,6 +44,7 @@ builder.AddConnectors();
 builder.AddPlaybookLibrary();
 builder.AddPlaybookRuns();
 builder.AddRunbooks();
+builder.AddLiveEvents();
 builder.AddConsole();
 
 var app = builder.Build();
@@ -62,6 +64,7 @@ app.MapPlaybookLibrary();
 app.MapPlaybookRuns();
 app.MapApprovals();
 app.MapRunbooks();
+app.MapLiveEvents();
 app.MapConsole();
 
 // `codegen write` pre-generates Wolverine's handler code into Internal/Generated (see README).

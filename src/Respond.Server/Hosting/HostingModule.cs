@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Respond.Server.Hosting;
@@ -8,6 +9,10 @@ namespace Respond.Server.Hosting;
 /// <summary>What every route shares: problems, JSON, health, telemetry, OpenAPI, the Hangfire dashboard.</summary>
 public static class HostingModule
 {
+    private const string ApiDescription =
+        "Respond's HTTP API: alert webhooks, incidents, playbooks and their runs, approvals, runbooks, metrics and the live " +
+        "event feed. Every /api route but the webhooks needs a user: an API key as a bearer token, or the session cookie.";
+
     public static void AddHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -18,7 +23,11 @@ public static class HostingModule
         services.AddExceptionHandler<StorageUnavailableHandler>();
         services.AddExceptionHandler<BadRequestHandler>();
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<NonEmptyGuidConstraint>("guid"));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo { Title = "Respond", Version = "v1", Description = ApiDescription };
+            return Task.CompletedTask;
+        }));
         services.AddAntiforgery();
         services.AddRespondHealthChecks();
         builder.AddTrustedProxies();
@@ -38,7 +47,16 @@ public static class HostingModule
     {
         app.MapRespondHealthChecks();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/openapi", o => o.WithTitle("Respond API")).AllowAnonymous();
+        // Air-gapped SOCs: the page loads only what this server serves (Scalar's script is embedded in the package), so
+        // no CDN fonts, no hosted AI agent or MCP, no telemetry, and no deploy toolbar or client button that lead out.
+        app.MapScalarApiReference("/openapi", o => o
+            .WithTitle("Respond API")
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .HideDeveloperTools()
+            .HideClientButton()).AllowAnonymous();
         app.MapHangfireDashboardWithAuthorizationPolicy(
             "admin",
             "/hangfire",

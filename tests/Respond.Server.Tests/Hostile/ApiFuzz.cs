@@ -50,6 +50,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("DELETE", "/api/sources/{name}", []),
         new("GET", "/api/metrics/soc", ["from", "to"]),
         new("GET", "/api/session", []),
+        new("GET", "/api/events", ["lastEventId"]),
         new("POST", "/api/session", [], r => Obj(r, "apiKey")),
         new("DELETE", "/api/session", []),
         new("GET", "/api/nowhere", ["x"]),

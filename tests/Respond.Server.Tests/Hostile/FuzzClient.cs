@@ -51,9 +51,17 @@ public sealed class FuzzClient(Uri baseAddress) : IDisposable
             }
         }
 
-        using var response = await http.SendAsync(message);
-        var text = await response.Content.ReadAsStringAsync();
-        return new FuzzAnswer((int)response.StatusCode, MediaType(response.Content.Headers.ContentType), text);
+        // Headers first: a live event stream (/api/events) never ends, so its answer is its status and headers alone.
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
+        var type = MediaType(response.Content.Headers.ContentType);
+        if (type == "text/event-stream")
+        {
+            return new FuzzAnswer((int)response.StatusCode, type, "");
+        }
+
+        using var timeout = new CancellationTokenSource(http.Timeout);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        return new FuzzAnswer((int)response.StatusCode, type, text);
     }
 
     private async Task<FuzzAnswer> SendRawAsync(byte[] bytes)

@@ -57,5 +57,6 @@ public static class StartRunByHand
             new StartRun(runId, playbook.Version, incident.Id, TriggerKinds.Manual, $"manual:{runId}", ByHand: true, vars),
             context.User.Actor(), ct);
         return Results.Created($"/api/runs/{runId}", RunView.Of(run!, playbook.Definition));
-    }).RequireAuthorization(Roles.Responder).Produces<RunView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(404);
+    }).RequireAuthorization(Roles.Responder).WithTags("Runs")
+        .Produces<RunView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(404);
 }
