@@ -177,36 +177,18 @@ function Filters({ filters, onChange }: { filters: QueueFilters; onChange: (next
 
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
-      <label>
-        Status
-        <select
-          value={filters.status.length === 1 ? filters.status[0] : filters.status.length ? 'several' : ''}
-          onChange={(e) => onChange(withFilter(filters, { status: e.target.value ? [e.target.value as never] : [] }))}
-        >
-          <option value="">any</option>
-          {filters.status.length > 1 && <option value="several" disabled>{filters.status.join(', ')}</option>}
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Severity
-        <select
-          value={filters.severity.length === 1 ? filters.severity[0] : filters.severity.length ? 'several' : ''}
-          onChange={(e) => onChange(withFilter(filters, { severity: e.target.value ? [e.target.value as never] : [] }))}
-        >
-          <option value="">any</option>
-          {filters.severity.length > 1 && <option value="several" disabled>{filters.severity.join(', ')}</option>}
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceFilter
+        label="Status"
+        choices={STATUSES}
+        chosen={filters.status}
+        onChoose={(status) => onChange(withFilter(filters, { status: status as QueueFilters['status'] }))}
+      />
+      <ChoiceFilter
+        label="Severity"
+        choices={SEVERITIES}
+        chosen={filters.severity}
+        onChoose={(severity) => onChange(withFilter(filters, { severity: severity as QueueFilters['severity'] }))}
+      />
       <label>
         Assignee
         <input value={text.assignee} onChange={(e) => setText({ ...text, assignee: e.target.value })} />
@@ -221,5 +203,36 @@ function Filters({ filters, onChange }: { filters: QueueFilters; onChange: (next
       </label>
       <button type="submit">Apply</button>
     </form>
+  );
+}
+
+/** One of a list, or any; a URL that names several shows them as one disabled choice until another is picked. */
+function ChoiceFilter(props: {
+  label: string;
+  choices: readonly string[];
+  chosen: readonly string[];
+  onChoose: (chosen: string[]) => void;
+}) {
+  const { label, choices, chosen, onChoose } = props;
+  return (
+    <label>
+      {label}
+      <select
+        value={chosen.length === 1 ? chosen[0] : chosen.length ? 'several' : ''}
+        onChange={(e) => onChoose(e.target.value ? [e.target.value] : [])}
+      >
+        <option value="">any</option>
+        {chosen.length > 1 && (
+          <option value="several" disabled>
+            {chosen.join(', ')}
+          </option>
+        )}
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
