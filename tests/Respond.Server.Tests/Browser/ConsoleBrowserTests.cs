@@ -36,7 +36,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(page.GetByText("No incidents match these filters")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("responder · responder")).ToBeVisibleAsync();
 
-        // Alerts arrive through the webhook; this slice shows them on reload (live updates come with /api/events).
+        // Alerts arrive through the webhook.
         var title = $"Brute force on web-01 {Guid.NewGuid():N}"[..40];
         var id = await PostAlertAsync("browser-1", title, "high");
         await PostAlertAsync("browser-2", "Disk filling on db-02", "critical");
@@ -105,6 +105,11 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         var background = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
         Assert.Equal("rgb(15, 19, 24)", background);
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "5-queue-dark"));
+
+        // A new incident arrives live, from the event feed, with no reload.
+        await PostAlertAsync("browser-4", "Live: impossible travel for ada", "medium");
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.First).ToContainTextAsync("Live: impossible travel for ada");
 
         // Sign-out ends the session on the server: the console is back at sign-in, and stays there.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { signOut } from '../api/session';
+import { useLiveFeed } from '../app/liveFeed';
 import { useSession } from '../app/session';
 import { Loading } from './States';
 
@@ -17,6 +18,7 @@ export const NAV_ITEMS = [
 /** The signed-in frame: the navigation bar, who is signed in, and the page. */
 export function Shell() {
   const session = useSession();
+  useLiveFeed(session.isSuccess);
   const client = useQueryClient();
   const navigate = useNavigate();
   const [leaving, setLeaving] = useState(false);
