@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { getIncident } from '../../api/incidents';
 import { SeverityBadge } from '../../components/SeverityBadge';
 import { Failure, Loading } from '../../components/States';
+import { when } from '../../components/when';
 
 /** The incident detail: title, status and severity for now; the timeline and actions come next. */
 export function IncidentPage() {
@@ -33,7 +34,7 @@ export function IncidentPage() {
             </dd>
             <dt>Opened</dt>
             <dd>
-              <time dateTime={incident.data.openedAt}>{new Date(incident.data.openedAt).toLocaleString()}</time> by{' '}
+              <time dateTime={incident.data.openedAt}>{when(incident.data.openedAt)}</time> by{' '}
               {incident.data.openedBy}
             </dd>
             <dt>Assignee</dt>

@@ -16,6 +16,7 @@ import {
   type QueueFilters,
 } from './filters';
 import { keyCommand, NO_SELECTION, selectionReducer } from './selection';
+import { when } from '../../components/when';
 
 /** The incident queue: newest first, filtered by the URL, paged; j/k move, Enter opens. */
 export function QueuePage() {
@@ -156,7 +157,7 @@ function Row({ item, selected, linkRef, onFocus }: {
         <span className={`status status-${item.status}`}>{item.status}</span>
       </td>
       <td>
-        <time dateTime={item.openedAt} title={new Date(item.openedAt).toLocaleString()}>
+        <time dateTime={item.openedAt} title={when(item.openedAt)}>
           {age(item.openedAt)}
         </time>
       </td>
