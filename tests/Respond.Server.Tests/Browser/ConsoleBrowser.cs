@@ -29,7 +29,10 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Assertions.SetDefaultExpectTimeout(15_000); // a busy 2-core CI machine, not a slow page
-        Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console"));
+        // The shipped playbook library, as a newcomer's server has it: its runbooks wait for their connectors.
+        var shipped = Path.Combine(Respond.Server.Storage.RepositoryRoot.Find(AppContext.BaseDirectory)!, "playbooks");
+        Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console"),
+            new Dictionary<string, string?> { ["Respond:Playbooks:Path"] = shipped });
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
         Directory.CreateDirectory(Screenshots);

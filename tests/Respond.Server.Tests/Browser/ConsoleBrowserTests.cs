@@ -94,6 +94,13 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
             await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = name, Exact = true })).ToBeVisibleAsync();
         }
 
+        // The runbooks page lists the shipped runbooks; unconfigured, each says why it does not run, and cannot be run.
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Runbooks" }).ClickAsync();
+        var drill = page.Locator("table.runbooks tbody tr").Filter(new() { HasText = "failover-drill" });
+        await Assertions.Expect(drill).ToContainTextAsync("Not scheduled: No connector 'failover' is configured");
+        await Assertions.Expect(drill.GetByRole(AriaRole.Button, new() { Name = "Run now" })).ToBeDisabledAsync();
+        shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "6-runbooks"));
+
         await nav.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Coming soon" })).ToBeVisibleAsync();
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "4-coming-soon"));

@@ -6,6 +6,7 @@ import { Shell } from '../components/Shell';
 import { ComingSoon } from '../pages/comingsoon/ComingSoon';
 import { IncidentPage } from '../pages/incident/IncidentPage';
 import { QueuePage } from '../pages/incidents/QueuePage';
+import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { NotFound } from '../pages/notfound/NotFound';
 import { SignInPage } from '../pages/signin/SignInPage';
 import { createQueryClient } from './queryClient';
@@ -25,7 +26,7 @@ export function App() {
             <Route path="/approvals" element={<ComingSoon title="Approvals" what="pending approvals with their context" />} />
             <Route path="/playbooks" element={<ComingSoon title="Playbooks" what="the playbook library" />} />
             <Route path="/playbooks/:id" element={<ComingSoon title="Playbook designer" what="the visual designer" />} />
-            <Route path="/runbooks" element={<ComingSoon title="Runbooks" what="schedules, last results and run now" />} />
+            <Route path="/runbooks" element={<RunbooksPage />} />
             <Route path="/metrics" element={<ComingSoon title="Metrics" what="MTTA, MTTC and MTTR over time" />} />
             <Route path="/sources" element={<ComingSoon title="Sources" what="alert sources and their sender snippets" />} />
             <Route path="*" element={<NotFound />} />

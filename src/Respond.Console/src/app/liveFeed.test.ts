@@ -11,11 +11,11 @@ describe('staleQueries', () => {
 
   it('refreshes runs, approvals, the run and its incident on an approval event', () => {
     const item: FeedItem = { ...base, kind: 'approval', type: 'ApprovalRequested', id: 'r1', runId: 'r1', incidentId: 'i1', approvalId: 'a1' };
-    expect(staleQueries(item)).toEqual([['incidents'], ['incident', 'i1'], ['runs'], ['approvals'], ['run', 'r1']]);
+    expect(staleQueries(item)).toEqual([['incidents'], ['incident', 'i1'], ['runs'], ['approvals'], ['runbooks'], ['run', 'r1']]);
   });
 
   it('refreshes runs only for a runbook run, which has no incident', () => {
     const item: FeedItem = { ...base, kind: 'run', type: 'PlaybookRunStarted', id: 'r2', runId: 'r2' };
-    expect(staleQueries(item)).toEqual([['runs'], ['approvals'], ['run', 'r2']]);
+    expect(staleQueries(item)).toEqual([['runs'], ['approvals'], ['runbooks'], ['run', 'r2']]);
   });
 });

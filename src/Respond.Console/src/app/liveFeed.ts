@@ -19,7 +19,7 @@ export interface FeedItem {
 export function staleQueries(item: FeedItem): QueryKey[] {
   const keys: QueryKey[] = [];
   if (item.incidentId) keys.push(['incidents'], ['incident', item.incidentId]);
-  if (item.kind !== 'incident') keys.push(['runs'], ['approvals']);
+  if (item.kind !== 'incident') keys.push(['runs'], ['approvals'], ['runbooks']);
   if (item.runId) keys.push(['run', item.runId]);
   return keys;
 }
