@@ -49,9 +49,9 @@ public static class AddSourceEndpoint
                 changes.IsTaken(body?.Name), context.User.Actor(), clock.GetUtcNow()), ct);
             return SourceAnswers.Secret(context, issued, StatusCodes.Status201Created);
         }
-        catch (Exception ex) when (SourceAnswers.Refusal(ex) is not null)
+        catch (Exception ex) when (SourceAnswers.Refusal(ex) is { } refusal)
         {
-            return SourceAnswers.Refusal(ex)!;
+            return refusal;
         }
     }).RequireAuthorization(Roles.Admin)
         .Produces<SourceAnswers.TokenIssued>(StatusCodes.Status201Created)

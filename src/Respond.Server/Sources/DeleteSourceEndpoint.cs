@@ -18,9 +18,9 @@ public static class DeleteSourceEndpoint
             await changes.DeleteAsync(new DeleteSource(name, changes.IsTaken(name), context.User.Actor(), clock.GetUtcNow()), ct);
             return Results.NoContent();
         }
-        catch (Exception ex) when (SourceAnswers.Refusal(ex) is not null)
+        catch (Exception ex) when (SourceAnswers.Refusal(ex) is { } refusal)
         {
-            return SourceAnswers.Refusal(ex)!;
+            return refusal;
         }
     }).RequireAuthorization(Roles.Admin).Produces(StatusCodes.Status204NoContent).ProducesProblem(404).ProducesProblem(409);
 }

@@ -16,9 +16,9 @@ public static class RotateSourceSecretEndpoint
                 clock.GetUtcNow()), ct);
             return SourceAnswers.Secret(context, issued, StatusCodes.Status200OK);
         }
-        catch (Exception ex) when (SourceAnswers.Refusal(ex) is not null)
+        catch (Exception ex) when (SourceAnswers.Refusal(ex) is { } refusal)
         {
-            return SourceAnswers.Refusal(ex)!;
+            return refusal;
         }
     }).RequireAuthorization(Roles.Admin)
         .Produces<SourceAnswers.TokenIssued>().Produces<SourceAnswers.SigningSecretIssued>()
