@@ -1,4 +1,5 @@
 using System.Net;
+using Respond.Server.Runbooks;
 using Respond.Server.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -36,6 +37,10 @@ public sealed class FailoverDrillTests(FailoverDrillTests.App app) : IClassFixtu
             Assert.Equal(runId, again["runId"]!.GetValue<Guid>());
         }
 
+        // Nor does the schedule: a slot that finds the drill still going starts nothing.
+        var slot = await app.Service<RunbookStarter>().StartSlotAsync("failover-drill", DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Null(slot);
+
         var run = await app.RunAsync(runId, r => Status(r) is "completed" or "failed", "the drill to end");
 
         Assert.Equal("completed", Status(run));
@@ -46,6 +51,7 @@ public sealed class FailoverDrillTests(FailoverDrillTests.App app) : IClassFixtu
         Assert.Equal(120, result["rtoTargetSeconds"]!.GetValue<double>());
         Assert.Equal(runId, result["runId"]!.GetValue<Guid>());
         // In order: primary checked, failed over, secondary polled until healthy, failed back, primary verified.
+        Assert.Single(await app.RunbookRunsAsync("failover-drill"));
         var calls = app.Targets.LogEntries.Where(e => e.RequestMessage.Path.StartsWith("/site/", StringComparison.Ordinal))
             .OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Path).ToList();
         Assert.Equal(["/site/primary/health", "/site/failover", "/site/secondary/health", "/site/secondary/health", "/site/failback",
