@@ -249,9 +249,10 @@ public sealed class AzureBackupConnectorTests : IDisposable
         AcceptRestore("222");
         ServeJob("job-1", "InProgress");
 
-        var failure = await Harness.FailsAsync("backup", "verify", new { }, timeout: TimeSpan.FromSeconds(1));
+        // Long enough that on a busy machine the token and the restore request fit in it, and only the job's wait runs out.
+        var failure = await Harness.FailsAsync("backup", "verify", new { }, timeout: TimeSpan.FromSeconds(4));
 
-        Assert.Contains("the restore job job-1 (InProgress) did not finish within the step's time-out of 1 s", failure.Message,
+        Assert.Contains("the restore job job-1 (InProgress) did not finish within the step's time-out of 4 s", failure.Message,
             StringComparison.Ordinal);
         Assert.Equal("job-1", failure.Output!["jobId"]!.GetValue<string>());
         Assert.Equal("InProgress", failure.Output["status"]!.GetValue<string>());
