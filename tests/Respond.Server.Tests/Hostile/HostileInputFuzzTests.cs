@@ -132,9 +132,14 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
     /// <summary>What makes an answer wrong, or null when it is fine.</summary>
     private static string? Judge(FuzzRequest request, FuzzAnswer answer)
     {
-        if (answer.Status == 0)
+        if (answer.Status == 0 && !RefusedBeforeItsBody(request, answer))
         {
             return $"dropped connection: {answer.Failure}";
+        }
+
+        if (answer.Status == 0)
+        {
+            return null;
         }
 
         if (answer.Status >= 500)
@@ -153,6 +158,15 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
 
         return null;
     }
+
+    /// <summary>
+    /// Headers over Kestrel's 32 KiB make it answer 431 and close at once; a sender still writing a large body then fails to
+    /// write, and never reads the 431. That is Kestrel's own refusal, like the 431 a smaller body gets back, not a drop.
+    /// </summary>
+    private static bool RefusedBeforeItsBody(FuzzRequest request, FuzzAnswer answer) =>
+        request.Headers.Sum(h => h.Name.Length + h.Value.Length + 4) > 32 * 1024
+        && request.Body is { Length: > 64 * 1024 }
+        && answer.Failure?.Contains("Error while copying content to a stream", StringComparison.Ordinal) == true;
 
     private async Task AssertStoredExactlyWhatWasAnsweredAsync(Ledger ledger)
     {
