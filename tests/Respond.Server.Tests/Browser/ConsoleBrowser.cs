@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Respond.Server.Tests.Infrastructure;
 
@@ -9,6 +11,9 @@ namespace Respond.Server.Tests.Browser;
 /// </summary>
 public sealed class ConsoleBrowser : IAsyncLifetime
 {
+    /// <summary>Browser test classes share this collection, so they run one after another (each with its own server).</summary>
+    public const string Sequential = "console-browser";
+
     public const string Chromium = "/usr/bin/chromium";
 
     private IPlaywright? playwright;
@@ -85,6 +90,33 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         return (context, page, errors);
     }
 
+    /// <summary>
+    /// Runs axe-core (the console's own npm copy, evaluated through the debugging protocol, so the page's CSP is untouched) and
+    /// fails on any serious or critical violation, naming each rule and the elements it found.
+    /// </summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var root = Respond.Server.Storage.RepositoryRoot.Find(AppContext.BaseDirectory)!;
+        var axe = Path.Combine(root, "src", "Respond.Console", "node_modules", "axe-core", "axe.min.js");
+        await page.EvaluateAsync(await File.ReadAllTextAsync(axe));
+        var violations = await page.EvaluateAsync<JsonElement>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
+            """);
+        var found = violations.EnumerateArray().Select(v => v.GetString()).ToList();
+        Assert.True(found.Count == 0, $"axe-core found serious violations on {page.Url}:\n" + string.Join("\n", found));
+    }
+
+    /// <summary>Posts one generic alert through the webhook, as a monitoring tool would, and answers its incident's id.</summary>
+    public async Task<Guid> PostAlertAsync(string externalId, string title, string severity)
+    {
+        using var client = Server.Client();
+        var answer = await (await client.SendAsync(Samples.Delivery("generic", Samples.Generic(externalId, title, severity))))
+            .JsonAsync(HttpStatusCode.Accepted);
+        return answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(Screenshots, $"{name}.png");
@@ -92,3 +124,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         return path;
     }
 }
+
+/// <summary>Browser classes run one at a time: two Chromiums and two servers at once starve a 2-core machine.</summary>
+[CollectionDefinition(ConsoleBrowser.Sequential)]
+public sealed class ConsoleBrowserCollection;

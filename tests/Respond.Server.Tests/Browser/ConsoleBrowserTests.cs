@@ -10,6 +10,7 @@ namespace Respond.Server.Tests.Browser;
 /// A responder in a real browser: signs in with an API key, sees an alert posted through the webhook in the queue, opens it
 /// with the keyboard, filters by the URL, comes back to the page after the session expires, and signs out.
 /// </summary>
+[Collection(ConsoleBrowser.Sequential)]
 public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOutputHelper output) : IClassFixture<ConsoleBrowser>
 {
     [RequiresProgramFact("chromium")]
@@ -25,6 +26,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         Assert.Equal("/incidents?severity=high", ReturnUrl(page.Url));
         await Assertions.Expect(page.GetByLabel("API key")).ToBeVisibleAsync();
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "1-sign-in"));
+        await ConsoleBrowser.AssertAccessibleAsync(page);
 
         await page.GetByLabel("API key").FillAsync("not-a-key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -38,9 +40,9 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
 
         // Alerts arrive through the webhook.
         var title = $"Brute force on web-01 {Guid.NewGuid():N}"[..40];
-        var id = await PostAlertAsync("browser-1", title, "high");
-        await PostAlertAsync("browser-2", "Disk filling on db-02", "critical");
-        await PostAlertAsync("browser-3", "Certificate expires in 10 days", "low");
+        var id = await browser.PostAlertAsync("browser-1", title, "high");
+        await browser.PostAlertAsync("browser-2", "Disk filling on db-02", "critical");
+        await browser.PostAlertAsync("browser-3", "Certificate expires in 10 days", "low");
 
         await page.GotoAsync("/incidents");
         var rows = page.Locator("table.queue tbody tr");
@@ -50,6 +52,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(row.Locator(".severity")).ToHaveTextAsync("high");
         await Assertions.Expect(row.Locator("time")).ToHaveTextAsync(new Regex(@"^\d+ (s|min)$"));
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "2-queue"));
+        await ConsoleBrowser.AssertAccessibleAsync(page);
 
         // Filters live in the URL.
         await page.GetByLabel("Severity").SelectOptionAsync("critical");
@@ -114,7 +117,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "5-queue-dark"));
 
         // A new incident arrives live, from the event feed, with no reload.
-        await PostAlertAsync("browser-4", "Live: impossible travel for ada", "medium");
+        await browser.PostAlertAsync("browser-4", "Live: impossible travel for ada", "medium");
         await Assertions.Expect(rows).ToHaveCountAsync(4);
         await Assertions.Expect(rows.First).ToContainTextAsync("Live: impossible travel for ada");
 
@@ -147,14 +150,6 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/hangfire/recurring$"));
         await Assertions.Expect(page).ToHaveTitleAsync(new Regex("Respond jobs"));
         Assert.True(errors.Count == 0, "The browser console showed errors:\n" + string.Join("\n", errors));
-    }
-
-    private async Task<Guid> PostAlertAsync(string externalId, string title, string severity)
-    {
-        using var client = browser.Server.Client();
-        var answer = await (await client.SendAsync(Samples.Delivery("generic", Samples.Generic(externalId, title, severity))))
-            .JsonAsync(HttpStatusCode.Accepted);
-        return answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
     }
 
     private static Regex SignInUrl() => SignIn();
