@@ -67,6 +67,7 @@ public static class AuthModule
                 o.TokenValidationParameters.NameClaimType = OidcActor.IdClaim; // Identity.Name is the stable actor id
                 o.Events = new JwtBearerEvents { OnTokenValidated = OidcActor.OnTokenValidated };
             });
+            OidcSignIn.Add(auth, config);
         }
 
         services.AddTransient<IClaimsTransformation, RoleExpansion>();
@@ -114,8 +115,14 @@ public static class AuthModule
             ? null
             : await services.GetRequiredService<Marten.IQuerySession>().LoadAsync<SessionRecord>(SessionRecord.IdOf(sessionId),
                 context.HttpContext.RequestAborted);
-        var user = record is null ? null : services.GetRequiredService<UserDirectory>().FindByName(record.User);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (record?.OidcRoles is not null)
+        {
+            await RevalidateOidcSession(context, record, sessionId!, now);
+            return;
+        }
+
+        var user = record is null ? null : services.GetRequiredService<UserDirectory>().FindByName(record.User);
         if (user is null || record!.ExpiresAt <= now || record.KeyStamp != user.KeyStamp
             || !string.Equals(context.Principal?.Identity?.Name, user.Name, StringComparison.Ordinal))
         {
@@ -125,5 +132,21 @@ public static class AuthModule
         }
 
         context.ReplacePrincipal(SessionEndpoints.SessionPrincipal(user, sessionId!));
+    }
+
+    // An OIDC session lives until it expires or is signed out of; its roles are those granted at sign-in.
+    private static async Task RevalidateOidcSession(CookieValidatePrincipalContext context, SessionRecord record, string sessionId,
+        DateTimeOffset now)
+    {
+        var enabled = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()["Respond:Auth:ClientId"] is { Length: > 0 };
+        if (!enabled || record.ExpiresAt <= now || !string.Equals(context.Principal?.Identity?.Name, record.User, StringComparison.Ordinal))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+
+        context.ReplacePrincipal(OidcSignIn.SessionPrincipal(record.User, context.Principal!.FindFirst(OidcActor.NameClaim)?.Value,
+            record.OidcRoles!, sessionId));
     }
 }

@@ -26,6 +26,7 @@ public static class SessionEndpoints
     public static void MapSession(this WebApplication app)
     {
         var group = app.MapGroup("/api/session").WithTags("Session");
+        OidcSignIn.Map(group);
 
         group.MapPost("/", async (SignIn? body, HttpContext context, UserDirectory users, FailedAttempts failures,
             IDocumentSession session, TimeProvider clock) =>
@@ -71,6 +72,7 @@ public static class SessionEndpoints
         group.MapGet("/", (HttpContext context) => Results.Ok(new
         {
             name = context.User.Identity?.Name,
+            displayName = context.User.FindFirst(OidcActor.NameClaim)?.Value ?? context.User.Identity?.Name,
             roles = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(),
         })).RequireAuthorization(Roles.Viewer);
     }

@@ -18,6 +18,12 @@ public sealed class SessionRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>
+    /// For a session opened through OIDC: the roles the identity provider granted at sign-in (the user is not in
+    /// <c>Respond:Users</c>, so there is no key stamp to check). Null for API-key sessions.
+    /// </summary>
+    public IReadOnlyList<string>? OidcRoles { get; set; }
+
     public static string NewSessionId() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static string IdOf(string sessionId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)));

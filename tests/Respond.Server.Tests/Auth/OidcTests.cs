@@ -19,6 +19,9 @@ public sealed class LocalIssuer : IAsyncDisposable
 
     public string Authority { get; private set; } = "";
 
+    /// <summary>The browser sign-in side: who the next person to sign in at this provider is, and the codes it gave out.</summary>
+    public LocalSignIns SignIns { get; } = new();
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -31,7 +34,13 @@ public sealed class LocalIssuer : IAsyncDisposable
             ["issuer"] = Authority,
             ["jwks_uri"] = $"{Authority}/jwks",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            ["authorization_endpoint"] = $"{Authority}/authorize",
+            ["token_endpoint"] = $"{Authority}/token",
+            ["response_types_supported"] = new[] { "code" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
         }));
+        SignIns.Map(app, () => Authority, rsa);
         app.MapGet("/jwks",
             () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", n = jwk.N, e = jwk.E, alg = "RS256" } } }));
         await app.StartAsync();

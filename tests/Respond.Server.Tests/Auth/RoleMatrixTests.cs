@@ -113,6 +113,7 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
     [InlineData("/openapi/v1.json")]
     [InlineData("/")]
     [InlineData("/sign-in")]
+    [InlineData("/api/session/providers")]
     [InlineData("/incidents")]
     [InlineData("/metrics")]
     public async Task Public_routes_need_no_credentials(string path) =>

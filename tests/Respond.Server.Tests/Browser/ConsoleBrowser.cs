@@ -9,7 +9,7 @@ namespace Respond.Server.Tests.Browser;
 /// The real server as its own process, on a fresh database, and Debian's headless Chromium (<c>/usr/bin/chromium</c>, never a
 /// downloaded browser) driven through Playwright's driver, which ships inside the NuGet package and runs offline.
 /// </summary>
-public sealed class ConsoleBrowser : IAsyncLifetime
+public class ConsoleBrowser : IAsyncLifetime
 {
     /// <summary>Browser test classes share this collection, so they run one after another (each with its own server).</summary>
     public const string Sequential = "console-browser";
@@ -36,14 +36,23 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000); // a busy 2-core CI machine, not a slow page
         // The shipped playbook library, as a newcomer's server has it: its runbooks wait for their connectors.
         var shipped = Path.Combine(Respond.Server.Storage.RepositoryRoot.Find(AppContext.BaseDirectory)!, "playbooks");
-        Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console"),
-            new Dictionary<string, string?> { ["Respond:Playbooks:Path"] = shipped });
+        var settings = new Dictionary<string, string?> { ["Respond:Playbooks:Path"] = shipped };
+        foreach (var (key, value) in await ExtraSettingsAsync())
+        {
+            settings[key] = value;
+        }
+
+        Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console"), settings);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
         Directory.CreateDirectory(Screenshots);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>What a variant of the server needs on top (an identity provider, say), started before the server.</summary>
+    protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() =>
+        Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -53,6 +53,8 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("GET", "/api/events", ["lastEventId"]),
         new("POST", "/api/session", [], r => Obj(r, "apiKey")),
         new("DELETE", "/api/session", []),
+        new("GET", "/api/session/providers", []),
+        new("GET", "/api/session/oidc", ["returnUrl"]),
         new("GET", "/api/nowhere", ["x"]),
         new("DELETE", "/api/incidents", []),
         new("PATCH", "/api/incidents/{id}", [], r => Obj(r, "title")),

@@ -38,5 +38,7 @@ export interface IncidentDetails extends IncidentSummary {
 
 export interface Session {
   name: string;
+  /** The person's name for display (an OIDC session's `name` is the provider's stable id). */
+  displayName?: string;
   roles: string[];
 }

@@ -56,7 +56,7 @@ export function Shell() {
         <div className="who">
           {session.data && (
             <span title={`Roles: ${session.data.roles.join(', ')}`}>
-              {session.data.name} · {session.data.roles.join(', ')}
+              {session.data.displayName ?? session.data.name} · {session.data.roles.join(', ')}
             </span>
           )}
           <button type="button" onClick={leave} disabled={leaving}>

@@ -1,8 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError, isConsolePath, safeReturnUrl } from '../../api/http';
-import { signIn } from '../../api/session';
+import { getProviders, oidcSignInHref, signIn, signInErrorText } from '../../api/session';
 
 /** Exchange an API key for the session cookie, then return to the page that sent the user here (local paths only). */
 export function SignInPage() {
@@ -10,9 +10,11 @@ export function SignInPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [key, setKey] = useState('');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState(() => signInErrorText(search.get('error')));
   const [busy, setBusy] = useState(false);
   const back = safeReturnUrl(search.get('returnUrl'));
+  const providers = useQuery({ queryKey: ['session', 'providers'], queryFn: getProviders, staleTime: Infinity, retry: false });
+  const oidc = providers.data?.oidc;
 
   useEffect(() => {
     document.title = 'Sign in · Respond';
@@ -59,6 +61,14 @@ export function SignInPage() {
           Sign in
         </button>
       </form>
+      {oidc && (
+        <p className="sso">
+          <span>or</span>
+          <a className="button" href={oidcSignInHref(back)}>
+            Sign in with {oidc.name}
+          </a>
+        </p>
+      )}
       <p className="message" role="status" aria-live="polite">
         {message}
       </p>
