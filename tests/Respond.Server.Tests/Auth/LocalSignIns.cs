@@ -61,8 +61,11 @@ public sealed class LocalSignIns
                 Expires = DateTime.UtcNow.AddMinutes(10),
                 Claims = new Dictionary<string, object>
                 {
-                    ["sub"] = grant.User.Oid, ["oid"] = grant.User.Oid, ["preferred_username"] = grant.User.Name,
-                    ["roles"] = grant.User.Roles, ["nonce"] = grant.Nonce,
+                    ["sub"] = grant.User.Oid,
+                    ["oid"] = grant.User.Oid,
+                    ["preferred_username"] = grant.User.Name,
+                    ["roles"] = grant.User.Roles,
+                    ["nonce"] = grant.Nonce,
                 },
                 SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "test-key" }, SecurityAlgorithms.RsaSha256),
             });
