@@ -116,10 +116,22 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         Assert.Equal("rgb(15, 19, 24)", background);
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "5-queue-dark"));
 
-        // A new incident arrives live, from the event feed, with no reload.
+        // A new incident arrives live, from the event feed, with no reload, in priority order: below critical and high.
         await browser.PostAlertAsync("browser-4", "Live: impossible travel for ada", "medium");
         await Assertions.Expect(rows).ToHaveCountAsync(4);
-        await Assertions.Expect(rows.First).ToContainTextAsync("Live: impossible travel for ada");
+        await Assertions.Expect(rows.Nth(2)).ToContainTextAsync("Live: impossible travel for ada");
+
+        // With the pointer on the rows, the next one waits and says so; nothing moves until the pointer leaves.
+        await rows.First.HoverAsync();
+        await browser.PostAlertAsync("browser-5", "Live: ransomware note on fs-01", "critical");
+        var waiting = page.GetByRole(AriaRole.Button, new() { Name = "1 new incident waiting: show" });
+        await Assertions.Expect(waiting).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.First).ToContainTextAsync("Disk filling on db-02");
+        await page.Mouse.MoveAsync(5, 700);
+        await Assertions.Expect(rows).ToHaveCountAsync(5);
+        await Assertions.Expect(rows.First).ToContainTextAsync("Live: ransomware note on fs-01");
+        await Assertions.Expect(waiting).ToBeHiddenAsync();
 
         // Sign-out ends the session on the server: the console is back at sign-in, and stays there.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -11,7 +11,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
 
     private static readonly Route[] Routes =
     [
-        new("GET", "/api/incidents", ["status", "severity", "assignee", "source", "q", "page", "pageSize"]),
+        new("GET", "/api/incidents", ["status", "severity", "assignee", "source", "q", "sort", "page", "pageSize"]),
         new("GET", "/api/incidents/{id}", ["asOf", "version"]),
         new("GET", "/api/incidents/{id}/timeline", []),
         new("POST", "/api/incidents", [], r => Obj(r, "title", "severity", "description")),

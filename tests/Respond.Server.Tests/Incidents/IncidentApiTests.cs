@@ -170,4 +170,25 @@ public class IncidentApiTests(RespondApp app) : IClassFixture<RespondApp>
         await (await responder.GetAsync("/api/incidents?status=open")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await responder.GetAsync("/api/incidents?pageSize=1000")).ProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Priority_order_puts_open_incidents_first_most_severe_first_then_newest()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var closedCritical = await responder.OpenIncidentAsync($"{marker} closed critical", "critical");
+        var oldHigh = await responder.OpenIncidentAsync($"{marker} old high", "high");
+        var low = await responder.OpenIncidentAsync($"{marker} low", "low");
+        var critical = await responder.OpenIncidentAsync($"{marker} critical", "critical");
+        var newHigh = await responder.OpenIncidentAsync($"{marker} new high", "high");
+        var informational = await responder.OpenIncidentAsync($"{marker} informational", "informational");
+        await (await responder.PostJsonAsync($"/api/incidents/{closedCritical}/close",
+            new { classification = "false-positive", reason = "test" })).JsonAsync(HttpStatusCode.OK);
+
+        var page = await (await responder.GetAsync($"/api/incidents?q={marker}&sort=priority")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal([critical, newHigh, oldHigh, low, informational, closedCritical],
+            page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<Guid>()));
+        var newest = await (await responder.GetAsync($"/api/incidents?q={marker}&sort=newest&pageSize=1")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(informational, newest["items"]![0]!["id"]!.GetValue<Guid>());
+        await (await responder.GetAsync("/api/incidents?sort=severity;drop")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

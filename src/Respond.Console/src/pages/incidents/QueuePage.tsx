@@ -12,13 +12,19 @@ import {
   filtersToApiQuery,
   filtersToSearch,
   isFiltered,
+  SORTS,
   withFilter,
   type QueueFilters,
+  type QueueSort,
 } from './filters';
 import { keyCommand, NO_SELECTION, selectionReducer } from './selection';
+import { EMPTY_HOLD, holdReducer, pendingChanges, pendingText } from './hold';
 import { when } from '../../components/when';
 
-/** The incident queue: newest first, filtered by the URL, paged; j/k move, Enter opens. */
+/**
+ * The incident queue: open and most severe first (or newest first), filtered by the URL, paged; j/k move, Enter opens.
+ * Live changes wait while the pointer or the keyboard is on the rows, so nothing moves under the responder.
+ */
 export function QueuePage() {
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
@@ -29,7 +35,19 @@ export function QueuePage() {
     queryFn: ({ signal }) => listIncidents(apiQuery, signal),
     placeholderData: keepPreviousData,
   });
-  const items = incidents.data?.items;
+  const [hold, holdDispatch] = useReducer(holdReducer, EMPTY_HOLD);
+  const onRows = useRef({ pointer: false, focus: false });
+  const items = hold.shown?.items;
+  const waiting = pendingText(pendingChanges(hold));
+
+  useEffect(() => {
+    if (incidents.data && !incidents.isPlaceholderData) holdDispatch({ type: 'arrived', key: apiQuery, data: incidents.data });
+  }, [incidents.data, incidents.isPlaceholderData, apiQuery]);
+
+  const rowsAttention = (change: Partial<{ pointer: boolean; focus: boolean }>) => {
+    onRows.current = { ...onRows.current, ...change };
+    holdDispatch({ type: onRows.current.pointer || onRows.current.focus ? 'freeze' : 'thaw' });
+  };
   const [selection, dispatch] = useReducer(selectionReducer, NO_SELECTION);
   const rows = useRef<(HTMLAnchorElement | null)[]>([]);
 
@@ -63,8 +81,8 @@ export function QueuePage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [items, selection.index, navigate]);
 
-  const total = incidents.data?.total ?? 0;
-  const pageSize = incidents.data?.pageSize ?? 50;
+  const total = hold.shown?.total ?? 0;
+  const pageSize = hold.shown?.pageSize ?? 50;
   const pages = Math.max(1, Math.ceil(total / pageSize));
 
   return (
@@ -77,12 +95,19 @@ export function QueuePage() {
       </div>
       {/* Keyed by the typed filters: when the URL changes under the form (back button, a link), it shows what the URL says. */}
       <Filters key={`${filters.assignee}\n${filters.source}\n${filters.q}`} filters={filters} onChange={apply} />
+      <p className="waiting" role="status">
+        {waiting && (
+          <button type="button" onClick={() => holdDispatch({ type: 'show' })}>
+            {waiting}: show
+          </button>
+        )}
+      </p>
       {incidents.isPending && <Loading what="incidents" />}
       {incidents.isError && <Failure error={incidents.error} what="incidents" onRetry={() => incidents.refetch()} />}
       {items && items.length === 0 && (
         <Empty title={isFiltered(filters) ? 'No incidents match these filters' : 'No incidents yet'}>
           {isFiltered(filters) ? (
-            <button type="button" onClick={() => apply(EMPTY_FILTERS)}>
+            <button type="button" onClick={() => apply({ ...EMPTY_FILTERS, sort: filters.sort })}>
               Clear the filters
             </button>
           ) : (
@@ -92,7 +117,16 @@ export function QueuePage() {
       )}
       {items && items.length > 0 && (
         <>
-          <table className="queue" aria-busy={incidents.isFetching}>
+          <table
+            className="queue"
+            aria-busy={incidents.isFetching}
+            onPointerEnter={() => rowsAttention({ pointer: true })}
+            onPointerLeave={() => rowsAttention({ pointer: false })}
+            onFocus={() => rowsAttention({ focus: true })}
+            onBlur={(e) => {
+              if (!e.currentTarget.contains(e.relatedTarget as Node | null)) rowsAttention({ focus: false });
+            }}
+          >
             <caption className="visually-hidden">
               {total} incidents, page {filters.page} of {pages}
             </caption>
@@ -178,6 +212,16 @@ function Filters({ filters, onChange }: { filters: QueueFilters; onChange: (next
 
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
+      <label>
+        Order
+        <select value={filters.sort} onChange={(e) => onChange(withFilter(filters, { sort: e.target.value as QueueSort }))}>
+          {SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {sort === 'priority' ? 'open, most severe first' : 'newest first'}
+            </option>
+          ))}
+        </select>
+      </label>
       <ChoiceFilter
         label="Status"
         choices={STATUSES}

@@ -7,6 +7,7 @@ describe('queue filters and the URL', () => {
       new URLSearchParams('status=new,acknowledged&severity=high&assignee=alice&source=azure&q=brute%20force&page=3'),
     );
     expect(filters).toEqual({
+      sort: 'priority',
       status: ['new', 'acknowledged'],
       severity: ['high'],
       assignee: 'alice',
@@ -34,7 +35,7 @@ describe('queue filters and the URL', () => {
 
   it('asks the API for the same filters with an explicit page and size', () => {
     const query = new URLSearchParams(filtersToApiQuery({ ...EMPTY_FILTERS, status: ['new'], source: 'grafana' }));
-    expect(Object.fromEntries(query)).toEqual({ status: 'new', source: 'grafana', page: '1', pageSize: '50' });
+    expect(Object.fromEntries(query)).toEqual({ sort: 'priority', status: 'new', source: 'grafana', page: '1', pageSize: '50' });
   });
 
   it('goes back to page 1 when a filter changes', () => {
@@ -43,5 +44,12 @@ describe('queue filters and the URL', () => {
     expect(next.assignee).toBe('bob');
     expect(isFiltered(next)).toBe(true);
     expect(isFiltered({ ...EMPTY_FILTERS, page: 9 })).toBe(false);
+  });
+
+  it('sorts by priority unless the URL asks for the newest first', () => {
+    expect(filtersFromSearch(new URLSearchParams('')).sort).toBe('priority');
+    expect(filtersFromSearch(new URLSearchParams('sort=newest')).sort).toBe('newest');
+    expect(filtersFromSearch(new URLSearchParams('sort=bogus')).sort).toBe('priority');
+    expect(filtersToSearch({ ...EMPTY_FILTERS, sort: 'newest' }).toString()).toBe('sort=newest');
   });
 });

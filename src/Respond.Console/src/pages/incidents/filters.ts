@@ -2,7 +2,12 @@
 // plus the API query it asks for.
 import { SEVERITIES, STATUSES, type IncidentStatus, type Severity } from '../../api/types';
 
+/** `priority`: open first, most severe first, then newest (the console's default); `newest`: the API's default. */
+export const SORTS = ['priority', 'newest'] as const;
+export type QueueSort = (typeof SORTS)[number];
+
 export interface QueueFilters {
+  sort: QueueSort;
   status: IncidentStatus[];
   severity: Severity[];
   assignee: string;
@@ -13,7 +18,7 @@ export interface QueueFilters {
 
 export const PAGE_SIZE = 50;
 
-export const EMPTY_FILTERS: QueueFilters = { status: [], severity: [], assignee: '', source: '', q: '', page: 1 };
+export const EMPTY_FILTERS: QueueFilters = { sort: 'priority', status: [], severity: [], assignee: '', source: '', q: '', page: 1 };
 
 function words<T extends string>(raw: string | null, allowed: readonly T[]): T[] {
   if (!raw) return [];
@@ -25,6 +30,7 @@ function words<T extends string>(raw: string | null, allowed: readonly T[]): T[]
 export function filtersFromSearch(search: URLSearchParams): QueueFilters {
   const page = Number.parseInt(search.get('page') ?? '', 10);
   return {
+    sort: search.get('sort') === 'newest' ? 'newest' : 'priority',
     status: words(search.get('status'), STATUSES),
     severity: words(search.get('severity'), SEVERITIES),
     assignee: (search.get('assignee') ?? '').trim(),
@@ -37,6 +43,7 @@ export function filtersFromSearch(search: URLSearchParams): QueueFilters {
 /** The console URL's query: empty filters and page 1 are left out. */
 export function filtersToSearch(filters: QueueFilters): URLSearchParams {
   const search = new URLSearchParams();
+  if (filters.sort !== 'priority') search.set('sort', filters.sort);
   if (filters.status.length) search.set('status', filters.status.join(','));
   if (filters.severity.length) search.set('severity', filters.severity.join(','));
   if (filters.assignee.trim()) search.set('assignee', filters.assignee.trim());
@@ -49,6 +56,7 @@ export function filtersToSearch(filters: QueueFilters): URLSearchParams {
 /** The query for `GET /api/incidents`: the same words, with the page size made explicit. */
 export function filtersToApiQuery(filters: QueueFilters): string {
   const search = filtersToSearch(filters);
+  search.set('sort', filters.sort);
   search.set('page', String(filters.page));
   search.set('pageSize', String(PAGE_SIZE));
   return search.toString();
