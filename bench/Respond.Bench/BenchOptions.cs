@@ -7,6 +7,7 @@ internal enum BenchScenario
 {
     Ingestion,
     Playbooks,
+    Queue,
 }
 
 /// <summary>
@@ -19,7 +20,8 @@ internal sealed record BenchOptions(
     public const int PgBenchSeconds = 10;
 
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Respond.Bench -- [--scenario ingestion|playbooks] [--alerts 100000] [--concurrency 32] "
+        "usage: dotnet run -c Release --project bench/Respond.Bench -- [--scenario ingestion|playbooks|queue] [--alerts 100000 | 10000 (queue)] "
+        + "[--concurrency 32] "
         + "[--seconds 20 (ingestion) | 30 (playbooks)] [--warmup 2000 (ingestion) | 1000 (playbooks)] [--rate 50 (playbooks)] "
         + "[--server-log-level Warning] [--connection \"<conn string>\"]";
 
@@ -38,6 +40,7 @@ internal sealed record BenchOptions(
             BenchScenario.Ingestion, Alerts: 100_000, Concurrency: 32, Seconds: 0, WarmUp: 0, Rate: 50, ServerLogLevel: "Warning", Connection: null);
         int? seconds = null;
         int? warmUp = null;
+        int? alerts = null;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -59,7 +62,7 @@ internal sealed record BenchOptions(
                     options = options with { Scenario = scenario };
                     break;
                 case "--alerts" when Positive(value) is { } n:
-                    options = options with { Alerts = n };
+                    alerts = n;
                     break;
                 case "--concurrency" when Positive(value) is { } n:
                     options = options with { Concurrency = n };
@@ -85,7 +88,12 @@ internal sealed record BenchOptions(
         }
 
         var playbooks = options.Scenario == BenchScenario.Playbooks;
-        return options with { Seconds = seconds ?? (playbooks ? 30 : 20), WarmUp = warmUp ?? (playbooks ? 1_000 : 2_000) };
+        return options with
+        {
+            Seconds = seconds ?? (playbooks ? 30 : 20),
+            WarmUp = warmUp ?? (playbooks ? 1_000 : 2_000),
+            Alerts = alerts ?? (options.Scenario == BenchScenario.Queue ? 10_000 : 100_000),
+        };
     }
 
     private static int? Positive(string value) =>

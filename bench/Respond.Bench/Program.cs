@@ -4,7 +4,8 @@ using Respond.Bench;
 using Respond.Server.Storage;
 
 // Respond benchmarks: a fresh database, the Release server as a child process, and one scenario against it:
-// ingestion (the default; IngestionScenario) or the playbook engine (--scenario playbooks; PlaybookScenario).
+// ingestion (the default; IngestionScenario), the playbook engine (--scenario playbooks; PlaybookScenario) or the
+// console's first view of a full queue (--scenario queue; QueueScenario).
 // It prints figures; it asserts nothing about them.
 
 if (BenchOptions.Parse(args) is not { } options)
@@ -59,6 +60,7 @@ try
     return options.Scenario switch
     {
         BenchScenario.Playbooks => await PlaybookScenario.RunAsync(context),
+        BenchScenario.Queue => await QueueScenario.RunAsync(context),
         _ => await IngestionScenario.RunAsync(context),
     };
 }

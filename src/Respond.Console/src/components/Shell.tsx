@@ -4,7 +4,6 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { signOut } from '../api/session';
 import { useLiveFeed } from '../app/liveFeed';
 import { useSession } from '../app/session';
-import { Loading } from './States';
 
 export const NAV_ITEMS = [
   { to: '/incidents', label: 'Incidents' },
@@ -65,7 +64,9 @@ export function Shell() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {session.isPending ? <Loading what="your session" /> : session.isSuccess ? <Outlet /> : null}
+        {/* The page loads beside the session check, not after it: one round trip less before the queue shows. A failed
+            check (401) sends the browser to sign in; pages show role-bound actions once the session is known. */}
+        {session.isError ? null : <Outlet />}
       </main>
     </>
   );
