@@ -1,5 +1,6 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { NO_VERSIONS, seeItem } from './streamVersions';
 
 /** One item of `GET /api/events` (ids, versions and Respond's own summary; details are read through the API). */
 export interface FeedItem {
@@ -33,9 +34,14 @@ export function useLiveFeed(enabled: boolean) {
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
     const source = new EventSource('/api/events');
+    let versions = NO_VERSIONS;
     const onItem = (event: MessageEvent<string>) => {
       try {
-        for (const queryKey of staleQueries(JSON.parse(event.data) as FeedItem)) {
+        const item = JSON.parse(event.data) as FeedItem;
+        const seen = seeItem(versions, item);
+        versions = seen.versions;
+        if (!seen.fresh) return; // a replay of what this page already refreshed for
+        for (const queryKey of staleQueries(item)) {
           void client.invalidateQueries({ queryKey });
         }
       } catch {
