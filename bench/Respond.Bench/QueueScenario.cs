@@ -41,7 +41,8 @@ internal static class QueueScenario
         Console.WriteLine();
         Console.WriteLine($"== Respond queue benchmark ({Environment.ProcessorCount} cores, {api.Total} incidents stored)");
         Console.WriteLine(string.Create(culture,
-            $"GET /api/incidents?sort=priority page 1 (50) ms: median {api.Median:0.0}, max {api.Max:0.0}, first {api.First:0.0} ({ApiCalls} calls)"));
+            $"GET /api/incidents?sort=priority page 1 (50) ms: median {api.Median:0.0}, max {api.Max:0.0}, first {api.First:0.0} " +
+                $"({ApiCalls} calls)"));
         Console.WriteLine(string.Create(culture,
             $"console /incidents to 50 rows on screen ms:     median {loads.Median:0}, max {loads.Max:0}, first {loads.First:0} " +
                 $"({PageLoads} fresh loads in headless Chromium)"));
