@@ -26,8 +26,9 @@ export function TrendChart({ points }: { points: ChartPoint[] }) {
       <ResponsiveContainer width="100%" height={260}>
         <LineChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
-          <XAxis dataKey="label" tick={axis} stroke="var(--line)" minTickGap={24} />
-          <YAxis tick={axis} stroke="var(--line)" width={88} tickFormatter={(s: number) => durationWords(s)} />
+          {/* Band, as the bar chart below: each day's point sits over that day's bar. */}
+          <XAxis dataKey="label" scale="band" tick={axis} stroke="var(--line)" minTickGap={24} />
+          <YAxis tick={axis} stroke="var(--line)" width={88} allowDecimals={false} tickFormatter={(s: number) => durationWords(s)} />
           <Tooltip contentStyle={tooltip} formatter={(value) => durationWords(typeof value === 'number' ? value : null)} />
           <Legend />
           {SERIES.map((s) => (

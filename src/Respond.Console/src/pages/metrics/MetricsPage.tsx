@@ -54,16 +54,16 @@ export function MetricsPage() {
     <section aria-labelledby="page-title" className="metrics">
       <div className="page-head">
         <h1 id="page-title">Metrics</h1>
-        <label className="range-picker">
-          Range
-          <select value={range} onChange={(e) => choose(e.target.value as RangeId)}>
+        <div className="range-picker">
+          <label htmlFor="metrics-range">Range</label>
+          <select id="metrics-range" value={range} onChange={(e) => choose(e.target.value as RangeId)}>
             {RANGES.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.label}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <p className="muted window">
         Incidents opened from <time dateTime={span.from}>{when(span.from)}</time> to{' '}
@@ -100,8 +100,9 @@ function Dashboard({ metrics, trend }: { metrics: SocMetrics; trend: SocTrend })
           <section className="panel" aria-labelledby="trend-title">
             <h2 id="trend-title">MTTA, MTTC and MTTR per {per}</h2>
             <p className="muted">Each {per} shows the mean over the incidents opened in it.</p>
-            <Suspense fallback={null}>
+            <Suspense fallback={<div className="chart-pending" style={{ height: 430 }} />}>
               <TrendChart points={points} />
+              <p className="chart-caption" aria-hidden="true">Incidents opened per {per}</p>
               <OpenedChart points={points} />
             </Suspense>
             <details>
@@ -164,7 +165,7 @@ function Breakdown({ id, title, bars, colour, empty }: {
       <h2 id={`${id}-title`}>{title}</h2>
       {shown ? (
         <>
-          <Suspense fallback={null}>
+          <Suspense fallback={<div className="chart-pending" style={{ height: bars.length * 34 + 16 }} />}>
             <CountChart bars={bars} colour={colour} />
           </Suspense>
           <table className="counts" aria-labelledby={`${id}-title`}>

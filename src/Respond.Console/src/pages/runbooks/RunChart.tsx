@@ -12,7 +12,7 @@ export default function RunChart({ points, kind, target }: { points: RunPoint[];
         <ComposedChart data={points} accessibilityLayer={false} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--line)" strokeDasharray="2 3" vertical={false} />
           <XAxis dataKey="label" hide />
-          <YAxis tick={axis} stroke="var(--line)" width={58} tickFormatter={(s: number) => duration(s)} />
+          <YAxis tick={axis} stroke="var(--line)" width={58} allowDecimals={false} tickFormatter={(s: number) => duration(s)} />
           <Tooltip
             contentStyle={{ backgroundColor: 'var(--bg)', border: '1px solid var(--line)', color: 'var(--fg)', fontSize: 12 }}
             formatter={(value) => (typeof value === 'number' ? duration(value) : '—')}

@@ -40,7 +40,7 @@ export function RunbookTrend({ id, name }: { id: string; name: string }) {
       </p>
       <details>
         <summary>
-          Runs of <span className="visually-hidden">{name}</span> as text
+          Runs <span className="visually-hidden">of {name}</span> as text
         </summary>
         <RunTable points={points} />
       </details>
