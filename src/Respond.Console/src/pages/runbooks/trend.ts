@@ -16,7 +16,7 @@ export interface RunPoint {
   target: number | null;
   backupAge: number | null;
   restore: number | null;
-  /** Where the chart marks a failed run: on its figure when it measured one, otherwise on the axis. */
+  /** Where the chart marks a failed run on its figure, when it measured one (every failed run also gets a vertical line). */
   failedMark: number | null;
   /** The run in words, for the table beside the chart. */
   words: string;
@@ -47,7 +47,7 @@ export function runPoints(runs: readonly RunbookRun[], kind: TrendKind = trendKi
         target: r.rtoTargetSeconds,
         backupAge: r.backupAgeSeconds,
         restore: r.restoreSeconds,
-        failedMark: failed ? (value ?? 0) : null,
+        failedMark: failed ? value : null,
         words: [r.status, ...measured, ...(failed && r.error ? [r.error] : [])].join(' · '),
       };
     });
@@ -57,6 +57,20 @@ export function runPoints(runs: readonly RunbookRun[], kind: TrendKind = trendKi
 export function latestTarget(points: readonly RunPoint[]): number | null {
   for (const p of [...points].reverse()) if (p.target !== null) return p.target;
   return null;
+}
+
+/** The highest figure the chart must show (the target included), for a two-tick axis: 0 and this. */
+export function axisTop(points: readonly RunPoint[], kind: TrendKind, target: number | null): number {
+  const values = points.flatMap((p) => (kind === 'drill' ? [p.rto] : [p.backupAge, p.restore]));
+  return Math.max(target ?? 0, ...values.filter((v): v is number => v !== null), 0);
+}
+
+/** A duration in its largest unit only, for a narrow axis: "45 s", "7 min", "26 h", "3 d". */
+export function axisDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} d`;
 }
 
 /** "12-06 02:00": enough on a small axis; the table beside it gives the full time. */
