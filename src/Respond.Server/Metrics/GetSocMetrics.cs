@@ -42,11 +42,10 @@ public static class GetSocMetrics
     public static void Map(WebApplication app) => app.MapGet("/api/metrics/soc", async (
         string? from, string? to, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
     {
-        var now = clock.GetUtcNow();
-        if (!TryTime(to, now, out var end) || !InCalendar(end) || !TryTime(from, end.AddDays(-30), out var start) || !InCalendar(start)
-            || start >= end)
+        if (SocRange.Read(from, to, clock.GetUtcNow()) is not (var start, var end))
         {
-            return Problems.BadRequest($"from and to are ISO-8601 times from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}, with from before to.");
+            return Problems.BadRequest(
+                $"from and to are ISO-8601 times from {SocRange.Earliest:yyyy-MM-dd} to {SocRange.Latest:yyyy-MM-dd}, with from before to.");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -106,23 +105,4 @@ public static class GetSocMetrics
     // Stored enum names (Acknowledged) become the contract's words (acknowledged).
     private static string Word<T>(string stored) where T : struct, Enum =>
         Enum.TryParse<T>(stored, out var value) ? EnumWords.Word(value) : stored.ToLowerInvariant();
-
-    // Times outside these bounds mean nothing here, and the default window (to - 30 days) must not overflow.
-    private static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static bool InCalendar(DateTimeOffset time) => time >= Earliest && time <= Latest;
-
-    private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            value = fallback;
-            return true;
-        }
-
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
-        value = value.ToUniversalTime();
-        return ok;
-    }
 }

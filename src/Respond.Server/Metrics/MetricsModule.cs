@@ -13,5 +13,9 @@ public static class MetricsModule
         options.Schema.For<IncidentMetricsRow>().Index(x => x.OpenedAt);
     });
 
-    public static void MapMetrics(this WebApplication app) => GetSocMetrics.Map(app);
+    public static void MapMetrics(this WebApplication app)
+    {
+        GetSocMetrics.Map(app);
+        GetSocTrend.Map(app);
+    }
 }

@@ -16,6 +16,7 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
         { "GET", $"/api/incidents/{AnyId}", "viewer", "norole" },
         { "GET", $"/api/incidents/{AnyId}/timeline", "viewer", "norole" },
         { "GET", "/api/metrics/soc", "viewer", "norole" },
+        { "GET", "/api/metrics/soc/trend", "viewer", "norole" },
         { "GET", "/api/session", "viewer", "norole" },
         { "GET", "/api/events", "viewer", "norole" },
         { "POST", "/api/incidents", "responder", "viewer" },

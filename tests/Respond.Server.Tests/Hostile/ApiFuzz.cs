@@ -49,6 +49,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("POST", "/api/sources/{name}/rotate", []),
         new("DELETE", "/api/sources/{name}", []),
         new("GET", "/api/metrics/soc", ["from", "to"]),
+        new("GET", "/api/metrics/soc/trend", ["from", "to", "interval"]),
         new("GET", "/api/session", []),
         new("GET", "/api/events", ["lastEventId"]),
         new("POST", "/api/session", [], r => Obj(r, "apiKey")),

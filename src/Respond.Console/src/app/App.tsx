@@ -6,6 +6,7 @@ import { Shell } from '../components/Shell';
 import { ComingSoon } from '../pages/comingsoon/ComingSoon';
 import { IncidentPage } from '../pages/incident/IncidentPage';
 import { QueuePage } from '../pages/incidents/QueuePage';
+import { MetricsPage } from '../pages/metrics/MetricsPage';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { NotFound } from '../pages/notfound/NotFound';
 import { SignInPage } from '../pages/signin/SignInPage';
@@ -27,7 +28,7 @@ export function App() {
             <Route path="/playbooks" element={<ComingSoon title="Playbooks" what="the playbook library" />} />
             <Route path="/playbooks/:id" element={<ComingSoon title="Playbook designer" what="the visual designer" />} />
             <Route path="/runbooks" element={<RunbooksPage />} />
-            <Route path="/metrics" element={<ComingSoon title="Metrics" what="MTTA, MTTC and MTTR over time" />} />
+            <Route path="/metrics" element={<MetricsPage />} />
             <Route path="/sources" element={<ComingSoon title="Sources" what="alert sources and their sender snippets" />} />
             <Route path="*" element={<NotFound />} />
           </Route>

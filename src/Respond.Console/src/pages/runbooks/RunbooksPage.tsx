@@ -6,6 +6,8 @@ import { useSession } from '../../app/session';
 import { Empty, Failure, Loading } from '../../components/States';
 import { when } from '../../components/when';
 import { figures } from './figures';
+import { RunbookTrend } from './RunbookTrend';
+import './runbooks.css';
 
 /** The runbooks: each schedule, the next run, the last result with what it measured, or why it does not run; "Run now". */
 export function RunbooksPage() {
@@ -35,6 +37,7 @@ export function RunbooksPage() {
               <th scope="col">Schedule</th>
               <th scope="col">Next run</th>
               <th scope="col">Last run</th>
+              <th scope="col">Recent runs</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -83,6 +86,9 @@ function RunbookRow({ runbook, mayRun }: { runbook: Runbook; mayRun: boolean }) 
         ) : (
           'never run'
         )}
+      </td>
+      <td>
+        <RunbookTrend id={runbook.id} name={runbook.name} />
       </td>
       <td>
         {mayRun && (
