@@ -44,7 +44,7 @@ public sealed partial class OidcBrowserTests(OidcConsoleBrowser browser) : IClas
         await Assertions.Expect(page).ToHaveURLAsync(SignIn());
         var sso = page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Contoso Entra ID" });
         await Assertions.Expect(sso).ToBeVisibleAsync();
-        await ConsoleBrowser.ScreenshotAsync(page, "15-sign-in-sso");
+        await ConsoleBrowser.ScreenshotAsync(page, "17-sign-in-sso");
         await sso.ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/incidents\?status=new$"));
