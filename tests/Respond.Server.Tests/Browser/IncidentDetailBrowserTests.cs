@@ -32,13 +32,13 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         await Assertions.Expect(entries.Nth(0)).ToContainTextAsync("Opened the incident “Disk filling on db-01”, severity medium");
         await Assertions.Expect(entries.Nth(0)).ToContainTextAsync("alert source alertmanager");
         await Assertions.Expect(entries.Nth(1)).ToContainTextAsync("Alert “Disk filling on db-02” from alertmanager joined the incident");
-        await Assertions.Expect(page.Locator(".facts").First).ToContainTextAsync("new");
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("new");
 
         // Acknowledge and comment: each shows in the timeline, and acknowledging is no longer offered.
         await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge", Exact = true }).ClickAsync();
         await Assertions.Expect(entries.Nth(2)).ToContainTextAsync("Acknowledged the incident.");
         await Assertions.Expect(entries.Nth(2)).ToContainTextAsync("responder");
-        await Assertions.Expect(page.Locator(".facts").First).ToContainTextAsync("acknowledged");
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("acknowledged");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge", Exact = true })).ToHaveCountAsync(0);
 
         await page.GetByLabel("Comment", new() { Exact = true }).FillAsync("Blocked the source IP at the edge.");
@@ -51,7 +51,7 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         using var other = browser.Server.Client("admin");
         (await other.PostAsJsonAsync($"/api/incidents/{id}/assign", new { assignee = "bob" })).EnsureSuccessStatusCode();
         await Assertions.Expect(entries.Nth(4)).ToContainTextAsync("Assigned the incident to bob.");
-        await Assertions.Expect(page.Locator(".facts").First).ToContainTextAsync("bob");
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("bob");
         await ShotAsync(page, "7-incident-detail");
         await ConsoleBrowser.AssertAccessibleAsync(page);
 
@@ -84,13 +84,13 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         // With the keyboard, as a person would: Home is the first version.
         await page.GetByLabel("Version", new() { Exact = true }).PressAsync("Home");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"\?version=1$"));
-        await Assertions.Expect(page.Locator(".facts").First).ToContainTextAsync("new");
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("new");
         await Assertions.Expect(page.Locator(".inc-head .severity")).ToHaveTextAsync("medium");
         await Assertions.Expect(page.Locator(".inc-timeline li.later")).ToHaveCountAsync(6);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add comment" })).ToBeDisabledAsync();
         await ShotAsync(page, "7-incident-past");
         await page.GetByRole(AriaRole.Button, new() { Name = "Back to now" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".facts").First).ToContainTextAsync("acknowledged");
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("acknowledged");
         await Assertions.Expect(page.Locator(".inc-timeline li.later")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add comment" })).ToBeEnabledAsync();
 
@@ -122,6 +122,23 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         }
 
         await Assertions.Expect(page.Locator(".inc-entities")).ToContainTextAsync("203.0.113.9");
+
+        // A playbook run on it, started by hand: it passes its condition and waits for approval. The run shows live with each
+        // step's status, says it waits for approval, and links to the inbox.
+        await StartApprovalRunAsync(id);
+        var run = page.Locator(".inc-run");
+        await Assertions.Expect(run).ToContainTextAsync("Approve, then contain");
+        await Assertions.Expect(run.GetByText("Waiting for approval at step “approve”")).ToBeVisibleAsync();
+        await Assertions.Expect(run.GetByRole(AriaRole.Link, new() { Name = "Decide it in Approvals" })).ToHaveAttributeAsync("href", "/approvals");
+        await Assertions.Expect(StepStatus(run, "check")).ToHaveTextAsync("succeeded");
+        await Assertions.Expect(StepStatus(run, "approve")).ToHaveTextAsync("waiting");
+        await Assertions.Expect(StepStatus(run, "contain")).ToHaveTextAsync("pending");
+
+        // Run events in the timeline link to the run's section.
+        var asked = page.Locator(".inc-timeline li").Filter(new() { HasText = "Asked for approval of step “approve”" });
+        await asked.GetByRole(AriaRole.Link, new() { Name = "See the run" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#run-[0-9a-f-]{36}$"));
+        await ShotAsync(page, "7-incident-run");
         await ConsoleBrowser.AssertAccessibleAsync(page);
 
         var missing = Guid.NewGuid();
@@ -131,6 +148,28 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         // Chromium reports the missing incident's 404 as a console error; that answer is what this part asks for.
         var unexpected = errors.Where(e => !e.Contains("status of 404", StringComparison.Ordinal)).ToList();
         Assert.True(unexpected.Count == 0, "The browser console showed errors:\n" + string.Join("\n", unexpected));
+    }
+
+    private static ILocator StepStatus(ILocator run, string step) =>
+        run.Locator("tbody tr").Filter(new() { Has = run.Page.GetByRole(AriaRole.Rowheader, new() { Name = step, Exact = true }) }).Locator(".inc-step");
+
+    /// <summary>Publishes a manual playbook that asks an approver, and starts it on the incident as the responder.</summary>
+    private async Task StartApprovalRunAsync(Guid incidentId)
+    {
+        const string playbook = """
+            { "id": "detail-approve", "name": "Approve, then contain", "trigger": { "on": "manual" },
+              "steps": [
+                { "id": "check", "type": "condition", "if": "incident.severity == 'high'", "next": { "true": "approve", "false": "done" } },
+                { "id": "approve", "type": "approval", "approvers": { "roles": ["approver"] }, "timeout": "PT30M",
+                  "next": { "approved": "contain", "rejected": "done", "expired": "done" } },
+                { "id": "contain", "type": "incident", "status": "contained", "summary": "Contained by the playbook", "next": "done" },
+                { "id": "done", "type": "end" } ] }
+            """;
+        using var author = browser.Server.Client("author");
+        using var content = new StringContent(playbook, System.Text.Encoding.UTF8, "application/json");
+        (await author.PostAsync("/api/playbooks/detail-approve/publish", content)).EnsureSuccessStatusCode();
+        using var responder = browser.Server.Client("responder");
+        (await responder.PostAsJsonAsync($"/api/incidents/{incidentId}/runs", new { playbookId = "detail-approve" })).EnsureSuccessStatusCode();
     }
 
     private async Task ShotAsync(IPage page, string name) =>

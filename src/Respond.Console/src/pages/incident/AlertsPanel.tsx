@@ -60,7 +60,7 @@ export function AlertsPanel({ incident }: { incident: IncidentView }) {
       )}
 
       <h3>Entities</h3>
-      <dl className="facts inc-entities">
+      <dl className="inc-dl inc-entities">
         {KINDS.map(({ key, label }) => (
           <div key={key} className="inc-entity-row">
             <dt>{label}</dt>

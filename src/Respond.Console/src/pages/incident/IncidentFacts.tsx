@@ -29,7 +29,7 @@ export function IncidentFacts({ incident }: { incident: IncidentView }) {
         <dt>Version</dt>
         <dd>{incident.version}</dd>
       </dl>
-      <dl className="facts">
+      <dl className="inc-dl">
         <dt>Opened</dt>
         <dd>
           <Moment at={incident.openedAt} /> by {who(incident.openedBy)}

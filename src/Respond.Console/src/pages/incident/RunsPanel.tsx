@@ -40,21 +40,20 @@ function Run({ item, detail }: { item: RunItem; detail: UseQueryResult<RunView> 
                 <th scope="col">Type</th>
                 <th scope="col">Status</th>
                 <th scope="col">Attempts</th>
+                <th scope="col">Outcome</th>
                 <th scope="col">Error</th>
               </tr>
             </thead>
             <tbody>
               {run.steps.map((step) => (
                 <tr key={step.id}>
-                  <td>
-                    {step.name ?? step.id}
-                    {step.outcome && <div className="muted small">outcome {step.outcome}</div>}
-                  </td>
+                  <th scope="row">{step.name ?? step.id}</th>
                   <td>{step.type}</td>
                   <td>
                     <span className={`inc-step inc-step-${step.status}`}>{step.status}</span>
                   </td>
                   <td>{step.attempts}</td>
+                  <td>{step.outcome ?? ''}</td>
                   <td>{step.error ?? ''}</td>
                 </tr>
               ))}
