@@ -151,7 +151,9 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
     }
 
     private static ILocator StepStatus(ILocator run, string step) =>
-        run.Locator("tbody tr").Filter(new() { Has = run.Page.GetByRole(AriaRole.Rowheader, new() { Name = step, Exact = true }) }).Locator(".inc-step");
+        run.Locator("tbody tr")
+            .Filter(new() { Has = run.Page.GetByRole(AriaRole.Rowheader, new() { Name = step, Exact = true }) })
+            .Locator(".inc-step");
 
     /// <summary>Publishes a manual playbook that asks an approver, and starts it on the incident as the responder.</summary>
     private async Task StartApprovalRunAsync(Guid incidentId)
