@@ -31,8 +31,10 @@ export function IncidentPage() {
   const then = useIncidentAt(id, past);
   const canAct = hasRole(session.data, 'responder');
 
-  // The past as asked for; while it loads, nothing pretends to be it.
-  const shown = past === null ? now.data : then.data?.version === past ? then.data : undefined;
+  // While another past version loads (dragging the slider), the one before stays, its own version on show, so the page
+  // does not jump; the present never stands in for the past.
+  const shown = past === null ? now.data : then.data;
+  const loadingPast = past !== null && then.data?.version !== past && !then.isError;
 
   useEffect(() => {
     if (now.data) document.title = `${now.data.title} · Respond`;
@@ -73,14 +75,14 @@ export function IncidentPage() {
       </p>
       <div className="inc-head">
         <h1 id="page-title">{(shown ?? incident).title}</h1>
-        <SeverityBadge severity={(shown ?? incident).severity} />
+        {shown && <SeverityBadge severity={shown.severity} />}
       </div>
 
       <VersionSlider current={incident.version} past={past} entries={entries} onChange={travel} />
       {past !== null && (
         <p className="inc-past-banner" role="status">
           You are looking at version {past} of {incident.version}
-          {shown && (
+          {shown && !loadingPast && (
             <>
               {' '}
               (as of <time dateTime={shown.updatedAt}>{when(shown.updatedAt)}</time>)
@@ -93,7 +95,7 @@ export function IncidentPage() {
         </p>
       )}
       {past !== null && then.isError && <Failure error={then.error} what={`version ${past}`} onRetry={() => then.refetch()} />}
-      {past !== null && !shown && !then.isError && <Loading what={`version ${past}`} />}
+      {loadingPast && <Loading what={`version ${past}`} />}
 
       {shown && (
         <>

@@ -6,6 +6,10 @@ import { getIncidentAt, getIncidentNow, getRun, getTimeline, listRunsOf, type In
 import { keepNewer, longest, newest } from './latest';
 
 export const incidentKey = (id: string) => ['incident', id] as const;
+export const timelineKey = (id: string) => [...incidentKey(id), 'timeline'] as const;
+export const pastKey = (id: string, version: number | null) => ['incident-version', id, version] as const;
+export const runsKey = (incidentId: string) => ['runs', 'incident', incidentId] as const;
+export const runKey = (runId: string) => ['run', runId] as const;
 
 export function useIncidentNow(id: string) {
   return useQuery({
@@ -17,7 +21,7 @@ export function useIncidentNow(id: string) {
 
 export function useIncidentAt(id: string, version: number | null) {
   return useQuery({
-    queryKey: ['incident-version', id, version],
+    queryKey: pastKey(id, version),
     queryFn: ({ signal }) => getIncidentAt(id, version ?? 1, signal),
     enabled: version !== null,
     staleTime: Infinity,
@@ -27,7 +31,7 @@ export function useIncidentAt(id: string, version: number | null) {
 
 export function useTimeline(id: string) {
   return useQuery({
-    queryKey: [...incidentKey(id), 'timeline'],
+    queryKey: timelineKey(id),
     queryFn: ({ signal }) => getTimeline(id, signal),
     structuralSharing: keepNewer(longest<{ items: unknown[] }>),
   });
@@ -35,10 +39,10 @@ export function useTimeline(id: string) {
 
 /** The incident's runs, and each run with its steps. */
 export function useRuns(incidentId: string) {
-  const list = useQuery({ queryKey: ['runs', 'incident', incidentId], queryFn: ({ signal }) => listRunsOf(incidentId, signal) });
+  const list = useQuery({ queryKey: runsKey(incidentId), queryFn: ({ signal }) => listRunsOf(incidentId, signal) });
   const runs = useQueries({
     queries: (list.data?.items ?? []).map((run) => ({
-      queryKey: ['run', run.id],
+      queryKey: runKey(run.id),
       queryFn: ({ signal }: { signal: AbortSignal }) => getRun(run.id, signal),
       structuralSharing: keepNewer(newest<RunView>),
     })),
