@@ -5,10 +5,12 @@ namespace Respond.Server.Approvals;
 
 /// <summary>
 /// The step an approval lets run, as the pinned playbook version writes it. <see cref="Input"/> is the step's input as
-/// authored: <c>{{ … }}</c> expressions are rendered only when the step runs (against the incident as it is then), and
-/// connector credentials live in the server's settings, never in a playbook, so nothing secret is shown.
+/// authored; <see cref="Rendered"/> is that input with its <c>{{ … }}</c> filled in from the run and incident as they are now
+/// (pending approvals only; the step renders again when it runs), or <see cref="RenderError"/> says why it cannot be. Only
+/// what the run's API already shows goes in: connector credentials live in settings, never in a playbook.
 /// </summary>
-public sealed record ApprovalNext(string Id, string Type, string? Name, string? Connector, string? Operation, JsonNode? Input)
+public sealed record ApprovalNext(string Id, string Type, string? Name, string? Connector, string? Operation, JsonNode? Input,
+    JsonNode? Rendered = null, string? RenderError = null)
 {
     /// <summary>The step the <c>approved</c> outcome leads to, or null when approving ends the path (or the version is unknown).</summary>
     public static ApprovalNext? After(PlaybookDefinition? playbook, string approvalStepId)

@@ -14,7 +14,8 @@ public static class ListApprovals
     public sealed record ItemsPage(IReadOnlyList<ApprovalView> Items, int Page, int PageSize, long Total);
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/", async (
-        string? status, Guid? incidentId, int? page, int? pageSize, IQuerySession session, IPlaybookCatalog catalog, CancellationToken ct) =>
+        string? status, Guid? incidentId, int? page, int? pageSize, IQuerySession session, IPlaybookCatalog catalog, RunEngine engine,
+        HttpContext context, TimeProvider clock, CancellationToken ct) =>
     {
         if (Paging.TryRead(page, pageSize, out var paging) is { } badPage)
         {
@@ -58,7 +59,16 @@ public static class ListApprovals
             .Where(a => statuses.Count == 0 || statuses.Contains(a.Status))
             .OrderBy(a => a.RequestedAt)
             .ToList();
-        var items = matching.Skip((pageNumber - 1) * size).Take(size).ToList();
+        // Only the page shown is rendered: each rendering runs the playbook's expressions in the sandbox.
+        var preview = new ApprovalPreview(engine, session, context.User.Actor(), clock.GetUtcNow());
+        var byId = runs.ToDictionary(r => r.Id);
+        var items = new List<ApprovalView>();
+        foreach (var view in matching.Skip((pageNumber - 1) * size).Take(size))
+        {
+            var run = byId[view.RunId];
+            items.Add(await preview.RenderAsync(view, run, pinned[(run.PlaybookId, run.PlaybookVersion)]?.Definition, ct));
+        }
+
         return Results.Ok(new ItemsPage(items, pageNumber, size, matching.Count));
     }).RequireAuthorization(Roles.Viewer).Produces<ItemsPage>().ProducesProblem(400);
 }

@@ -5,7 +5,10 @@ using Respond.Server.Tests.Playbooks.Runs;
 
 namespace Respond.Server.Tests.Approvals;
 
-/// <summary>The inbox shows what approving lets run: the next step of the pinned version, its input as authored, no secret.</summary>
+/// <summary>
+/// The inbox shows what approving lets run: the next step of the pinned version, its input as authored and as rendered now
+/// from the incident, and no secret.
+/// </summary>
 public class ApprovalContextTests(RunBehaviourApp app) : IClassFixture<RunBehaviourApp>
 {
     [Fact]
@@ -27,6 +30,8 @@ public class ApprovalContextTests(RunBehaviourApp app) : IClassFixture<RunBehavi
         Assert.Equal("firewall", next["connector"]!.GetValue<string>());
         Assert.Equal("block-ip", next["operation"]!.GetValue<string>());
         Assert.Equal("{{ incident.entities.ips[0] }}", next["input"]!["ip"]!.GetValue<string>());
+        Assert.Equal("192.0.2.90", next["rendered"]!["ip"]!.GetValue<string>()); // filled in from the incident, as the step will
+        Assert.Null(next["renderError"]);
         Assert.DoesNotContain(PlaybookApp.FirewallToken, inbox.ToJsonString(), StringComparison.Ordinal);
 
         using var approver = app.As("approver");
