@@ -18,13 +18,13 @@ public sealed partial class ApprovalsBrowserTests(ConsoleBrowser browser, ITestO
 {
     private const string PlaybookId = "browser-contain-after-approval";
 
-    private static readonly string Playbook = $$"""
-        { "id": "{{PlaybookId}}", "name": "Contain after approval", "trigger": { "on": "manual" }, "steps": [
+    private static readonly string Playbook = $$$"""
+        { "id": "{{{PlaybookId}}}", "name": "Contain after approval", "trigger": { "on": "manual" }, "steps": [
           { "id": "approve", "type": "approval", "name": "Approve containment", "message": "Mark this incident contained?",
             "approvers": { "roles": ["approver"] }, "timeout": "PT30M",
             "next": { "approved": "contain", "rejected": "done", "expired": "done" } },
           { "id": "contain", "type": "incident", "name": "Mark contained", "status": "contained",
-            "summary": "Contained after approval in the console.", "next": "done" },
+            "summary": "{{ incident.title }}: contained after approval in the console.", "next": "done" },
           { "id": "done", "type": "end" } ] }
         """;
 
@@ -58,7 +58,10 @@ public sealed partial class ApprovalsBrowserTests(ConsoleBrowser browser, ITestO
         await Assertions.Expect(item).ToContainTextAsync("Approve containment (approve)");
         await Assertions.Expect(item).ToContainTextAsync("admin (by hand)");
         await Assertions.Expect(item.Locator(".next")).ToContainTextAsync("Approving runs Mark contained (incident)");
-        await Assertions.Expect(item.Locator(".next pre")).ToContainTextAsync("\"status\": \"contained\"");
+        // The input about to be executed, rendered from the incident as it is now.
+        var input = item.Locator(".next > pre");
+        await Assertions.Expect(input).ToContainTextAsync("\"status\": \"contained\"");
+        await Assertions.Expect(input).ToContainTextAsync($"\"summary\": \"{title}: contained after approval in the console.\"");
         var countdown = item.Locator("time.expiry");
         await Assertions.Expect(countdown).ToHaveTextAsync(ExpiresIn());
         var first = await countdown.TextContentAsync();

@@ -34,7 +34,7 @@ public sealed partial class SourcesBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(configured.GetByRole(AriaRole.Button, new() { Name = "Send test alert" })).ToBeVisibleAsync();
         await Assertions.Expect(configured.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" })).ToHaveCountAsync(0);
         await Assertions.Expect(configured.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToHaveCountAsync(0);
-        await Assertions.Expect(Card(page, "azure-monitor").Locator("pre")).ToHaveTextAsync($"{origin}/api/webhooks/azure-monitor?code=%3Ctoken%3E");
+        await Assertions.Expect(Card(page, "azure-monitor").Locator("pre")).ToHaveTextAsync($"{origin}/api/webhooks/azure-monitor?code=<token>");
         var shots = new List<string> { await ConsoleBrowser.ScreenshotAsync(page, "11-sources") };
         await ConsoleBrowser.AssertAccessibleAsync(page);
 

@@ -3,7 +3,10 @@ import type { Page } from './types';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
-/** What approving lets run: the next step of the pinned playbook version, its input as authored ({{ … }} filled in when it runs). */
+/**
+ * What approving lets run: the next step of the pinned playbook version, its input as authored, and as rendered now from the
+ * run and incident (`rendered`, when it has {{ … }}; the step renders again when it runs), or why it cannot be (`renderError`).
+ */
 export interface ApprovalNext {
   id: string;
   type: string;
@@ -11,6 +14,8 @@ export interface ApprovalNext {
   connector: string | null;
   operation: string | null;
   input: Record<string, unknown> | null;
+  rendered?: Record<string, unknown> | null;
+  renderError?: string | null;
 }
 
 /** One approval as the inbox shows it (GET /api/approvals, src/Respond.Server/Approvals/ApprovalView.cs). */

@@ -117,12 +117,13 @@ function ApprovalCard({ approval, now, mayDecide, onDone }: {
   });
   const left = expiry(approval.expiresAt, now);
   const expired = left.startsWith('expired');
+  const soon = !expired && new Date(approval.expiresAt).getTime() - now < 5 * 60_000;
 
   return (
     <article className="approval" aria-labelledby={headingId}>
       <header>
         <h2 id={headingId}>{approval.message ?? `Approve step ${stepLabel}?`}</h2>
-        <time dateTime={approval.expiresAt} title={when(approval.expiresAt)} className={expired ? 'expiry expired' : 'expiry'}>
+        <time dateTime={approval.expiresAt} title={when(approval.expiresAt)} className={`expiry${expired ? ' expired' : soon ? ' soon' : ''}`}>
           {left}
         </time>
       </header>
@@ -162,6 +163,7 @@ function ApprovalCard({ approval, now, mayDecide, onDone }: {
         </dd>
       </dl>
       <NextStep approval={approval} />
+      {expired && <p className="muted">Its time is up: the run takes the playbook's expired path.</p>}
       {mayDecide && !expired && (
         <form className="decide" onSubmit={(e) => e.preventDefault()}>
           <label htmlFor={commentId}>Comment (optional)</label>
@@ -189,21 +191,31 @@ function NextStep({ approval }: { approval: Approval }) {
   const next = approval.next;
   if (!next) return <p className="next muted">Approving ends this path of the run; rejecting follows the playbook's rejected path.</p>;
   const does = next.connector ? `${next.connector} · ${next.operation}` : next.type;
-  const templated = next.input !== null && JSON.stringify(next.input).includes('{{');
+  const shown = next.rendered ?? next.input;
   return (
     <div className="next">
       <h3>
         Approving runs <code>{next.name ?? next.id}</code> <span className="muted">({does})</span>
       </h3>
-      {next.input ? (
-        <>
-          <pre tabIndex={0} aria-label={`Input of step ${next.id}`}>
-            {JSON.stringify(next.input, null, 2)}
-          </pre>
-          {templated && <p className="muted">Each {'{{ … }}'} is filled in from the incident when the step runs.</p>}
-        </>
+      {shown ? (
+        <pre tabIndex={0} aria-label={`Input of step ${next.id}`}>
+          {JSON.stringify(shown, null, 2)}
+        </pre>
       ) : (
         <p className="muted">This step takes no input.</p>
+      )}
+      {next.rendered && (
+        <details>
+          <summary>As the playbook writes it (filled in from the incident now, and again when the step runs)</summary>
+          <pre tabIndex={0} aria-label={`Template of step ${next.id}`}>
+            {JSON.stringify(next.input, null, 2)}
+          </pre>
+        </details>
+      )}
+      {next.renderError && (
+        <p className="warning">
+          As written: its {'{{ … }}'} cannot be filled in now ({next.renderError}). The step would fail unless that changes.
+        </p>
       )}
     </div>
   );

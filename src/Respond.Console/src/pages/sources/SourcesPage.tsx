@@ -206,7 +206,12 @@ function SecretShownOnce({ issued, origin, onDismiss }: { issued: IssuedSecret; 
       <h2 id={headingId} tabIndex={-1}>
         The {what} of {issued.name} is shown once — copy it now
       </h2>
-      <p>Respond keeps only its hash{issued.signingSecret ? ' (encrypted, to check signatures)' : ''}: it cannot show it again. Lost, it can only be rotated.</p>
+      <p>
+        {issued.token
+          ? 'Respond keeps only its hash and cannot show it again.'
+          : 'Respond keeps it only encrypted, to check signatures, and never shows it again.'}{' '}
+        Lost, it can only be rotated.
+      </p>
       <div className="copy-row">
         <code className="secret" aria-label={`The ${what}`}>
           {secret}
@@ -289,6 +294,13 @@ function SourceCard({ source, origin, isAdmin, onIssued, secret }: {
           {sender.text}
         </pre>
         {sender.note && <p className="muted">{sender.note}</p>}
+        {!secret && (
+          <p className="muted">
+            {fromConsole
+              ? 'Its secret was shown once, when it was added or last rotated; rotate it to issue a new one.'
+              : `Its token and signing secret are in the server's settings (Respond:Sources:${source.name}).`}
+          </p>
+        )}
       </div>
       {isAdmin && (
         <div className="actions">

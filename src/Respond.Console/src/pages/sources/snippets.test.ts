@@ -17,7 +17,7 @@ describe('snippets', () => {
   });
 
   it('gives Azure the URL with ?code=, the token when just issued', () => {
-    expect(snippet(source('azure-monitor', ['token']), url).text).toBe(`${url}?code=%3Ctoken%3E`);
+    expect(snippet(source('azure-monitor', ['token']), url).text).toBe(`${url}?code=<token>`);
     expect(snippet(source('defender', ['token']), url, { token: 'abc-_1' }).text).toBe(`${url}?code=abc-_1`);
   });
 

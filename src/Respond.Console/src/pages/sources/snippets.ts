@@ -35,8 +35,11 @@ export function snippet(source: Source, url: string, secret: KnownSecret = {}): 
     case 'defender':
       if (hasToken) {
         return {
-          title: 'Action group webhook URL (enable the common alert schema)',
-          text: `${url}?code=${encodeURIComponent(token)}`,
+          title:
+            source.kind === 'defender'
+              ? 'Webhook URL for the Logic App or workflow automation that forwards the alerts'
+              : 'Action group webhook URL (enable the common alert schema)',
+          text: `${url}?code=${secret.token ? encodeURIComponent(secret.token) : TOKEN_PLACEHOLDER}`,
           note: 'Azure cannot set headers, so the token rides in ?code=. Keep this URL as secret as the token.',
         };
       }
