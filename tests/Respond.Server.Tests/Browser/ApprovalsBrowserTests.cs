@@ -77,16 +77,30 @@ public sealed partial class ApprovalsBrowserTests(ConsoleBrowser browser, ITestO
         shots.Add(await ConsoleBrowser.ScreenshotAsync(adminPage, "10-approvals-four-eyes"));
         await ConsoleBrowser.AssertAccessibleAsync(adminPage);
 
-        // A second person approves with a comment, in another browser.
-        var (approverContext, approverPage, approverErrors) = await browser.NewPageAsync();
+        // A second person approves with a comment, in another browser (in the dark theme, which must read as well).
+        var (approverContext, approverPage, approverErrors) = await browser.NewPageAsync(ColorScheme.Dark);
         await using var __ = approverContext;
         await SignInAsync(approverPage, TestUsers.ApproverKey);
         var theirs = approverPage.Locator("article.approval");
         await Assertions.Expect(theirs).ToHaveCountAsync(1);
+        await ConsoleBrowser.AssertAccessibleAsync(approverPage);
+
+        // A page that misses the live feed still shows the item; deciding there later is a 409 that says so and drops it.
+        var (staleContext, stalePage, _) = await browser.NewPageAsync();
+        await using var ___ = staleContext;
+        await stalePage.RouteAsync("**/api/events", route => route.AbortAsync());
+        await SignInAsync(stalePage, TestUsers.ApproverKey);
+        var stale = stalePage.Locator("article.approval");
+        await Assertions.Expect(stale).ToHaveCountAsync(1);
         await theirs.GetByLabel("Comment (optional)").FillAsync("Confirmed with the file-server owner.");
         await theirs.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(theirs).ToHaveCountAsync(0);
         await Assertions.Expect(approverPage.GetByText("Approved: Contain after approval, step Approve containment (approve).")).ToBeVisibleAsync();
+
+        await stale.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+        await Assertions.Expect(stale).ToHaveCountAsync(0);
+        await Assertions.Expect(stalePage.Locator(".notices"))
+            .ToContainTextAsync("Decided elsewhere: The approval is already approved by approver.");
 
         // The starter's page drops the item live, from the event feed, with no reload.
         await Assertions.Expect(item).ToHaveCountAsync(0);

@@ -11,7 +11,7 @@ namespace Respond.Server.Tests.Browser;
 /// <summary>
 /// The sources page in a real browser: an admin adds a signed generic source and sees its secret once, in the sender snippet;
 /// a delivery signed with it is accepted; a test alert from the page opens an incident in the queue; the secret is rotated and
-/// the source deleted. A viewer sees the sources but none of the admin's actions.
+/// the source deleted. A viewer (in the dark theme) sees the sources but none of the admin's actions.
 /// </summary>
 [Collection(ConsoleBrowser.Sequential)]
 public sealed partial class SourcesBrowserTests(ConsoleBrowser browser, ITestOutputHelper output) : IClassFixture<ConsoleBrowser>
@@ -93,10 +93,11 @@ public sealed partial class SourcesBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(Card(page, Name)).ToHaveCountAsync(0);
 
         // A viewer sees the sources and their snippets, but no add, test, rotate or delete.
-        var (viewerContext, viewerPage, viewerErrors) = await browser.NewPageAsync();
+        var (viewerContext, viewerPage, viewerErrors) = await browser.NewPageAsync(ColorScheme.Dark);
         await using var __ = viewerContext;
         await SignInAsync(viewerPage, TestUsers.ViewerKey);
         await Assertions.Expect(Card(viewerPage, "generic").Locator("pre")).ToContainTextAsync("X-Respond-Signature");
+        await ConsoleBrowser.AssertAccessibleAsync(viewerPage); // the dark theme reads as well
         await Assertions.Expect(viewerPage.GetByRole(AriaRole.Heading, new() { Name = "Add a source" })).ToHaveCountAsync(0);
         foreach (var action in new[] { "Send test alert", "Rotate secret", "Delete", "Add source" })
         {
