@@ -41,6 +41,9 @@ export function ApprovalsPage() {
           <p key={`${i}-${n}`}>{n}</p>
         ))}
       </div>
+      {session.data && !mayDecide && items.length > 0 && (
+        <p className="muted">You can read these; people with the approver role decide them.</p>
+      )}
       {approvals.isPending && <Loading what="approvals" />}
       {approvals.isError && <Failure error={approvals.error} what="approvals" onRetry={() => approvals.refetch()} />}
       {approvals.data && items.length === 0 && (
