@@ -28,6 +28,14 @@ const KIND_WORDS: Record<string, string> = {
   generic: 'Generic JSON',
 };
 
+/** "Its token is", "Its signing secret is", or both: where a configured source's credentials live. */
+function secretWords(source: Source): string {
+  const token = source.auth.includes('token');
+  const signature = source.auth.includes('signature');
+  if (token && signature) return 'Its token and signing secret are';
+  return token ? 'Its token is' : signature ? 'Its signing secret is' : 'Its credentials are';
+}
+
 function failure(error: unknown): string {
   return error instanceof ApiError ? error.message : 'The server could not be reached. Nothing was changed.';
 }
@@ -298,7 +306,7 @@ function SourceCard({ source, origin, isAdmin, onIssued, secret }: {
           <p className="muted">
             {fromConsole
               ? 'Its secret was shown once, when it was added or last rotated; rotate it to issue a new one.'
-              : `Its token and signing secret are in the server's settings (Respond:Sources:${source.name}).`}
+              : `${secretWords(source)} in the server's settings (Respond:Sources:${source.name}).`}
           </p>
         )}
       </div>
