@@ -2,6 +2,7 @@ using Marten;
 using Respond.Domain.Playbooks.Runs;
 using Respond.Server.Auth;
 using Respond.Server.Hosting;
+using Respond.Server.Playbooks.Library;
 using Respond.Server.Playbooks.Runs;
 
 namespace Respond.Server.Approvals;
@@ -18,15 +19,15 @@ public static class DecideApprovalEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         group.MapPost("/{id:guid}/approve", (Guid id, HttpContext context, IQuerySession query, RunTransitions transitions,
-                CancellationToken ct) => DecideAsync(id, true, context, query, transitions, ct))
+                IPlaybookCatalog catalog, CancellationToken ct) => DecideAsync(id, true, context, query, transitions, catalog, ct))
             .RequireAuthorization(Roles.Approver).Produces<ApprovalView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id:guid}/reject", (Guid id, HttpContext context, IQuerySession query, RunTransitions transitions,
-                CancellationToken ct) => DecideAsync(id, false, context, query, transitions, ct))
+                IPlaybookCatalog catalog, CancellationToken ct) => DecideAsync(id, false, context, query, transitions, catalog, ct))
             .RequireAuthorization(Roles.Approver).Produces<ApprovalView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
     }
 
     private static async Task<IResult> DecideAsync(Guid approvalId, bool approve, HttpContext context, IQuerySession query,
-        RunTransitions transitions, CancellationToken ct)
+        RunTransitions transitions, IPlaybookCatalog catalog, CancellationToken ct)
     {
         var (body, error) = await CommandBodies.ReadAsync<Body>(context.Request, ct);
         if (error is not null)
@@ -46,6 +47,12 @@ public static class DecideApprovalEndpoints
         var roles = Roles.All.Where(context.User.IsInRole).ToHashSet();
         var command = new DecideApproval(approvalId, approve, CommandBodies.Trimmed(body?.Comment), roles);
         var (run, refusal) = await RunCommandPipeline.TryApplyAsync(runId, command, context, transitions, ct);
-        return run is null ? refusal! : Results.Ok(ApprovalView.Of(run, run.Approval(approvalId)!));
+        if (run is null)
+        {
+            return refusal!;
+        }
+
+        var playbook = await catalog.GetAsync(run.PlaybookId, run.PlaybookVersion, ct);
+        return Results.Ok(ApprovalView.Of(run, run.Approval(approvalId)!, playbook?.Definition));
     }
 }

@@ -31,5 +31,6 @@ public static class SourcesModule
         AddSourceEndpoint.Map(group);
         RotateSourceSecretEndpoint.Map(group);
         DeleteSourceEndpoint.Map(group);
+        SendTestAlertEndpoint.Map(group);
     }
 }

@@ -52,6 +52,7 @@ public class RoleMatrixTests(RespondApp app) : IClassFixture<RespondApp>
         { "POST", "/api/sources", "admin", "author" },
         { "POST", "/api/sources/some-source/rotate", "admin", "responder" },
         { "DELETE", "/api/sources/some-source", "admin", "approver" },
+        { "POST", "/api/sources/some-source/test", "admin", "responder" },
         { "GET", "/hangfire", "admin", "responder" },
         { "GET", "/api/no-such-route", "viewer", "norole" },
     };

@@ -104,7 +104,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ITestOut
         await Assertions.Expect(drill.GetByRole(AriaRole.Button, new() { Name = "Run now" })).ToBeDisabledAsync();
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "6-runbooks"));
 
-        await nav.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).ClickAsync();
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Playbooks" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Coming soon" })).ToBeVisibleAsync();
         shots.Add(await ConsoleBrowser.ScreenshotAsync(page, "4-coming-soon"));
 

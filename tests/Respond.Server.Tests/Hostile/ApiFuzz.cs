@@ -48,6 +48,7 @@ public sealed class ApiFuzz(Random random, IReadOnlyList<Guid> incidents)
         new("POST", "/api/sources", [], SourceBody),
         new("POST", "/api/sources/{name}/rotate", []),
         new("DELETE", "/api/sources/{name}", []),
+        new("POST", "/api/sources/{name}/test", []),
         new("GET", "/api/metrics/soc", ["from", "to"]),
         new("GET", "/api/metrics/soc/trend", ["from", "to", "interval"]),
         new("GET", "/api/session", []),

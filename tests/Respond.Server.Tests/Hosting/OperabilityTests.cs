@@ -26,7 +26,7 @@ public class OperabilityTests(RespondApp app) : IClassFixture<RespondApp>
                  {
                      "/api/webhooks/{source}", "/api/incidents", "/api/incidents/{id}", "/api/incidents/{id}/timeline",
                      "/api/incidents/{id}/acknowledge", "/api/incidents/{id}/close", "/api/metrics/soc", "/api/session",
-                     "/api/sources", "/api/sources/{name}", "/api/sources/{name}/rotate",
+                     "/api/sources", "/api/sources/{name}", "/api/sources/{name}/rotate", "/api/sources/{name}/test",
                  })
         {
             Assert.Contains(expected, paths);

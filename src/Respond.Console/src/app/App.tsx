@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { configureApi, signInPath } from '../api/http';
 import { Shell } from '../components/Shell';
+import { ApprovalsPage } from '../pages/approvals/ApprovalsPage';
 import { ComingSoon } from '../pages/comingsoon/ComingSoon';
 import { IncidentPage } from '../pages/incident/IncidentPage';
 import { QueuePage } from '../pages/incidents/QueuePage';
@@ -10,6 +11,7 @@ import { MetricsPage } from '../pages/metrics/MetricsPage';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { NotFound } from '../pages/notfound/NotFound';
 import { SignInPage } from '../pages/signin/SignInPage';
+import { SourcesPage } from '../pages/sources/SourcesPage';
 import { createQueryClient } from './queryClient';
 
 export function App() {
@@ -24,12 +26,12 @@ export function App() {
             <Route index element={<Navigate to="/incidents" replace />} />
             <Route path="/incidents" element={<QueuePage />} />
             <Route path="/incidents/:id" element={<IncidentPage />} />
-            <Route path="/approvals" element={<ComingSoon title="Approvals" what="pending approvals with their context" />} />
+            <Route path="/approvals" element={<ApprovalsPage />} />
             <Route path="/playbooks" element={<ComingSoon title="Playbooks" what="the playbook library" />} />
             <Route path="/playbooks/:id" element={<ComingSoon title="Playbook designer" what="the visual designer" />} />
             <Route path="/runbooks" element={<RunbooksPage />} />
             <Route path="/metrics" element={<MetricsPage />} />
-            <Route path="/sources" element={<ComingSoon title="Sources" what="alert sources and their sender snippets" />} />
+            <Route path="/sources" element={<SourcesPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>
