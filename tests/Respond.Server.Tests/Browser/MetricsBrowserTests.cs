@@ -90,7 +90,7 @@ public sealed partial class MetricsBrowserTests(ConsoleBrowser browser, ITestOut
     private static ILocator Charts(IPage page) => page.Locator(".metrics .chart .recharts-wrapper");
 
     /// <summary>Reads the range the page names, asks the API for it, and expects the page's figures to be the API's.</summary>
-    private static async Task<JsonNode> AssertFiguresMatchApiAsync(IPage page, HttpClient viewer)
+    internal static async Task<JsonNode> AssertFiguresMatchApiAsync(IPage page, HttpClient viewer)
     {
         await Assertions.Expect(Figure(page, "total")).Not.ToHaveTextAsync("0");
         var range = page.Locator(".window time");
@@ -113,7 +113,7 @@ public sealed partial class MetricsBrowserTests(ConsoleBrowser browser, ITestOut
         return soc;
     }
 
-    private static async Task<JsonNode> SocAsync(HttpClient viewer, string? from, string? to)
+    internal static async Task<JsonNode> SocAsync(HttpClient viewer, string? from, string? to)
     {
         var query = from is null ? "" : $"?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to!)}";
         return await (await viewer.GetAsync($"/api/metrics/soc{query}")).JsonAsync(HttpStatusCode.OK);

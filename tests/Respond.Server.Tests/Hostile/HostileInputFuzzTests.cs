@@ -222,13 +222,17 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output) : IAsyncLife
         public void Record(FuzzRequest request, string body)
         {
             var opensByHand = request is { Method: "POST", PathAndQuery: "/api/incidents" };
-            if (!request.IsDelivery && !opensByHand)
+            // An admin's test alert (POST /api/sources/{name}/test) is ingested like a delivery and answers like one.
+            var path = request.PathAndQuery.Split('?')[0];
+            var delivers = request.IsDelivery || (request.Method == "POST" && path.StartsWith("/api/sources/", StringComparison.Ordinal)
+                && path.EndsWith("/test", StringComparison.Ordinal));
+            if (!delivers && !opensByHand)
             {
                 return;
             }
 
             var node = JsonNode.Parse(body);
-            if (request.IsDelivery && node?["alerts"] is JsonArray items)
+            if (delivers && node?["alerts"] is JsonArray items)
             {
                 foreach (var item in items)
                 {

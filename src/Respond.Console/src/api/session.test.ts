@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasRole, oidcSignInHref, signInErrorText } from './session';
+import { hasRole, oidcSignInHref, roleSummary, signInErrorText } from './session';
 
 describe('sign-in helpers', () => {
   it('starts single sign-on with the page to come back to, encoded', () => {
@@ -20,5 +20,12 @@ describe('sign-in helpers', () => {
     expect(hasRole({ name: 'r', roles: ['responder'] }, 'viewer')).toBe(true);
     expect(hasRole({ name: 'r', roles: ['responder'] }, 'approver')).toBe(false);
     expect(hasRole(undefined, 'viewer')).toBe(false);
+  });
+
+  it('sums the roles up for the top bar', () => {
+    expect(roleSummary(['admin', 'approver', 'author', 'responder', 'viewer'])).toBe('admin');
+    expect(roleSummary(['responder', 'viewer'])).toBe('responder');
+    expect(roleSummary(['approver', 'responder', 'viewer'])).toBe('approver, responder');
+    expect(roleSummary(['viewer'])).toBe('viewer');
   });
 });

@@ -33,3 +33,10 @@ export function hasRole(session: Session | undefined, role: string): boolean {
   if (!session) return false;
   return role === 'viewer' || session.roles.includes(role) || session.roles.includes('admin');
 }
+
+/** The roles in a few words for the top bar: admin alone says it all, and viewer goes without saying beside another role. */
+export function roleSummary(roles: readonly string[]): string {
+  if (roles.includes('admin')) return 'admin';
+  const shown = roles.filter((r) => r !== 'viewer');
+  return shown.length ? shown.join(', ') : 'viewer';
+}

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { signOut } from '../api/session';
+import { roleSummary, signOut } from '../api/session';
 import { useLiveFeed } from '../app/liveFeed';
 import { useSession } from '../app/session';
 
@@ -55,7 +55,7 @@ export function Shell() {
         <div className="who">
           {session.data && (
             <span title={`Roles: ${session.data.roles.join(', ')}`}>
-              {session.data.displayName ?? session.data.name} · {session.data.roles.join(', ')}
+              {session.data.displayName ?? session.data.name} · {roleSummary(session.data.roles)}
             </span>
           )}
           <button type="button" onClick={leave} disabled={leaving}>
