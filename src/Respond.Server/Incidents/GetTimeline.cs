@@ -18,6 +18,10 @@ public static class GetTimeline
     {
         /// <summary>The actor's display name: an OIDC actor's name beside its stable id; otherwise the actor itself.</summary>
         public string ActorName { get; init; } = Actor;
+
+        /// <summary>The store's global sequence: the order the facts were committed in.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public long Sequence { get; init; }
     }
 
     public static void Map(RouteGroupBuilder group) => group.MapGet("/{id:guid}/timeline", async (
@@ -30,8 +34,8 @@ public static class GetTimeline
         }
 
         var entries = events.Select(e => e.Data is IIncidentEvent fact
-            ? new Entry(e.Version, e.Data.GetType().Name, fact.At, fact.Actor, e.Data)
-            : new Entry(e.Version, e.Data.GetType().Name, e.Timestamp, e.UserName ?? "system", e.Data)).ToList();
+            ? new Entry(e.Version, e.Data.GetType().Name, fact.At, fact.Actor, e.Data) { Sequence = e.Sequence }
+            : new Entry(e.Version, e.Data.GetType().Name, e.Timestamp, e.UserName ?? "system", e.Data) { Sequence = e.Sequence }).ToList();
 
         // One read for the events of all the incident's runs, not one per run.
         var runIds = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).Select(r => r.Id).ToListAsync(ct);
@@ -43,13 +47,19 @@ public static class GetTimeline
                 .ToListAsync(ct);
             entries.AddRange(runEvents
                 .Where(e => ConcernsTheIncident(e.Data))
-                .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, e.StreamId)));
+                .Select(e => new Entry(e.Version, e.Data.GetType().Name, ((IRunEvent)e.Data).At, ((IRunEvent)e.Data).Actor, e.Data, e.StreamId)
+                {
+                    Sequence = e.Sequence,
+                }));
         }
 
         var names = await ActorProfiles.NamesAsync(session, entries.Select(e => e.Actor), ct);
         return Results.Ok(new
         {
-            items = entries.OrderBy(e => e.At).ThenBy(e => e.RunId is null ? 0 : 1).Select(e => e with { ActorName = names[e.Actor] }).ToList(),
+            // One run transition stamps its facts with one time. Within a tie: commit order, cause first; but a run's end
+            // follows the incident changes its last steps asked for, which are committed just after it.
+            items = entries.OrderBy(e => e.At).ThenBy(e => e.Data is PlaybookRunCompleted or PlaybookRunFailed or PlaybookRunCancelled)
+                .ThenBy(e => e.Sequence).Select(e => e with { ActorName = names[e.Actor] }).ToList(),
         });
     }).RequireAuthorization(Roles.Viewer).ProducesProblem(404);
 

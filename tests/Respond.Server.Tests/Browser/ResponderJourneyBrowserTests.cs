@@ -96,6 +96,10 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
         // 8. The responder's page shows the incident contained, live.
         await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("contained");
         await Assertions.Expect(page.Locator(".inc-timeline")).ToContainTextAsync("Approved step “approve”");
+        // Cause before effect, though both happened within the same second: the approval, then the containment it allowed.
+        var texts = await entries.AllTextContentsAsync();
+        Assert.True(texts.ToList().FindIndex(t => t.Contains("Approved step", StringComparison.Ordinal))
+            < texts.ToList().FindIndex(t => t.Contains("Contained the incident", StringComparison.Ordinal)), string.Join("\n", texts));
         await ConsoleBrowser.ScreenshotAsync(page, "18-journey-contained");
 
         // 9. The dashboard's figures are those of GET /api/metrics/soc, once the projection has the containment.
