@@ -104,12 +104,6 @@ export function IncidentPage() {
         </>
       )}
 
-      {canAct ? (
-        <ActionsPanel key={incident.id} incident={incident} disabled={past !== null} />
-      ) : (
-        <p className="muted">You can read this incident; acting on it needs the responder role.</p>
-      )}
-
       <div className="inc-columns">
         <section aria-labelledby="timeline-title" className="inc-panel">
           <h2 id="timeline-title">Timeline</h2>
@@ -117,12 +111,18 @@ export function IncidentPage() {
           {timeline.isError && <Failure error={timeline.error} what="the timeline" onRetry={() => timeline.refetch()} />}
           {timeline.data && entries.length === 0 && <p className="muted">Nothing has happened yet.</p>}
           {entries.length > 0 && <Timeline entries={entries} past={past} />}
-        </section>
-        <div className="inc-panel">
           {shown && (
             <section aria-labelledby="alerts">
               <AlertsPanel incident={shown} />
             </section>
+          )}
+        </section>
+        <div className="inc-panel">
+          {/* Beside the timeline, not above it: the audit trail stays in view while the responder acts. */}
+          {canAct ? (
+            <ActionsPanel key={incident.id} incident={incident} disabled={past !== null} />
+          ) : (
+            <p className="muted">You can read this incident; acting on it needs the responder role.</p>
           )}
           <section aria-labelledby="runs">
             <RunsPanel list={list} runs={runs} />
