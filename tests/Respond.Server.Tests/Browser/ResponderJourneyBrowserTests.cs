@@ -110,6 +110,8 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
         var soc = await MetricsBrowserTests.AssertFiguresMatchApiAsync(page, viewer);
         Assert.Equal(1, soc["total"]!.GetValue<long>());
         await Assertions.Expect(page.Locator("[data-breakdown=containment] tr[data-name=automated] td")).ToHaveTextAsync("1");
+        // The charts load after the figures (their library is a separate download): all six drawn before the screenshot.
+        await Assertions.Expect(page.Locator(".metrics .chart .recharts-wrapper")).ToHaveCountAsync(6);
         output.WriteLine($"screenshot: {await ConsoleBrowser.ScreenshotAsync(page, "19-journey-metrics")}");
 
         // Chromium logs each 4xx as a console error: the 412 and the four-eyes 403 are the ones this walk asked for.
