@@ -41,7 +41,8 @@ public static class SourceDecider
 
         var auth = command.Auth?.Trim().ToLowerInvariant() switch
         {
-            "token" => SourceAuth.Token,
+            // Left out, a source takes a token: every sender kind can present one (header or ?code=).
+            null or "" or "token" => SourceAuth.Token,
             "signature" => SourceAuth.Signature,
             _ => throw new SourceFieldException("auth", "auth must be 'token' or 'signature'."),
         };

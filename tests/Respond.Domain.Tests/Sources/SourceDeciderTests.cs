@@ -71,6 +71,7 @@ public class SourceDeciderTests
         static string Field(AddSource add) => Assert.Throws<SourceFieldException>(() => SourceDecider.Decide(null, add)).Field;
         Assert.Equal("kind", Field(Add(kind: "splunk")));
         Assert.Equal("auth", Field(Add(auth: "password")));
+        Assert.Equal(SourceAuth.Token, SourceDecider.Decide(null, Add(auth: null)).Auth); // a newcomer's {name, kind} works
         Assert.Equal("mapping", Field(Add(kind: "grafana", mapping: Mapping)));
         Assert.Equal("mapping", Field(new AddSource("edr", "generic", "token", null, false, "a", Now)));
         Assert.Equal("mapping.title", Field(Add(mapping: Mapping with { Title = " " })));
