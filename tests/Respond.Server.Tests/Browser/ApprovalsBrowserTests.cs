@@ -125,10 +125,7 @@ public sealed partial class ApprovalsBrowserTests(ConsoleBrowser browser, ITestO
 
     private static async Task SignInAsync(IPage page, string key)
     {
-        await page.GotoAsync("/sign-in?returnUrl=%2Fapprovals");
-        await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/approvals$"));
+        await ConsoleBrowser.SignInAsync(page, "/approvals", key);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals", Exact = true })).ToBeVisibleAsync();
     }
 

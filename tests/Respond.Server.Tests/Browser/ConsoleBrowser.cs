@@ -126,6 +126,18 @@ public class ConsoleBrowser : IAsyncLifetime
         return answer["alerts"]![0]!["incidentId"]!.GetValue<Guid>();
     }
 
+    /// <summary>Opens <paramref name="path"/>, which sends a browser without a session to sign in, signs in with the key, and
+    /// expects to be back on that path.</summary>
+    public static async Task SignInAsync(IPage page, string path, string key)
+    {
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.GetByLabel("API key")).ToBeVisibleAsync();
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(
+            System.Text.RegularExpressions.Regex.Escape(path) + "$"));
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(Screenshots, $"{name}.png");

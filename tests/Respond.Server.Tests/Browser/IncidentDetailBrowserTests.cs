@@ -23,7 +23,7 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
 
         var (context, page, errors) = await browser.NewPageAsync();
         await using var _ = context;
-        await SignInAsync(page, $"/incidents/{id}", TestUsers.ResponderKey);
+        await ConsoleBrowser.SignInAsync(page, $"/incidents/{id}", TestUsers.ResponderKey);
 
         // The timeline, in words: opened, then the second alert joined.
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Disk filling on db-01", Level = 1 })).ToBeVisibleAsync();
@@ -110,7 +110,7 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
         var id = await browser.PostAlertAsync($"viewer-{Guid.NewGuid():N}", "Impossible travel for ada", "high");
         var (context, page, errors) = await browser.NewPageAsync();
         await using var _ = context;
-        await SignInAsync(page, $"/incidents/{id}", TestUsers.ViewerKey);
+        await ConsoleBrowser.SignInAsync(page, $"/incidents/{id}", TestUsers.ViewerKey);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Impossible travel for ada", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".inc-timeline li").First).ToContainTextAsync("Opened the incident");
@@ -177,14 +177,6 @@ public sealed class IncidentDetailBrowserTests(ConsoleBrowser browser, ITestOutp
     private async Task ShotAsync(IPage page, string name) =>
         output.WriteLine($"screenshot: {await ConsoleBrowser.ScreenshotAsync(page, name)}");
 
-    private static async Task SignInAsync(IPage page, string path, string key)
-    {
-        await page.GotoAsync(path);
-        await Assertions.Expect(page.GetByLabel("API key")).ToBeVisibleAsync();
-        await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-    }
 
     private async Task<Guid> PostAlertmanagerAsync(string groupKey, string fingerprint, string summary, string disposition)
     {

@@ -21,11 +21,7 @@ public sealed partial class MetricsBrowserTests(ConsoleBrowser browser, ITestOut
         var (context, page, errors) = await browser.NewPageAsync();
         await using var _ = context;
 
-        await page.GotoAsync("/metrics");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/sign-in\?"));
-        await page.GetByLabel("API key").FillAsync(TestUsers.ViewerKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics$"));
+        await ConsoleBrowser.SignInAsync(page, "/metrics", TestUsers.ViewerKey);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No incidents in this range" })).ToBeVisibleAsync();
         await Assertions.Expect(Figure(page, "mtta")).ToHaveTextAsync("—");
 

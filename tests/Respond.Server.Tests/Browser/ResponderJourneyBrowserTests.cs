@@ -28,7 +28,7 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
         // 1. Sign in with an API key.
         var (context, page, errors) = await browser.NewPageAsync();
         await using var _ = context;
-        await SignInAsync(page, "/incidents", TestUsers.ResponderKey);
+        await ConsoleBrowser.SignInAsync(page, "/incidents", TestUsers.ResponderKey);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No incidents yet" })).ToBeVisibleAsync();
 
         // 2. An alert posted through the webhook appears in the queue live, without a reload.
@@ -78,7 +78,7 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
         // 7. The starter is refused by four eyes in the inbox; a second person approves there.
         var (adminContext, adminPage, adminErrors) = await browser.NewPageAsync();
         await using var __ = adminContext;
-        await SignInAsync(adminPage, "/approvals", TestUsers.AdminKey);
+        await ConsoleBrowser.SignInAsync(adminPage, "/approvals", TestUsers.AdminKey);
         var theirs = adminPage.Locator("article.approval").Filter(new() { HasText = title });
         await theirs.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(theirs.GetByRole(AriaRole.Alert))
@@ -86,7 +86,7 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
 
         var (approverContext, approverPage, approverErrors) = await browser.NewPageAsync();
         await using var ___ = approverContext;
-        await SignInAsync(approverPage, "/approvals", TestUsers.ApproverKey);
+        await ConsoleBrowser.SignInAsync(approverPage, "/approvals", TestUsers.ApproverKey);
         var item = approverPage.Locator("article.approval").Filter(new() { HasText = title });
         await item.GetByLabel("Comment (optional)").FillAsync("Confirmed with grace by phone.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
@@ -134,11 +134,4 @@ public sealed class ResponderJourneyBrowserTests(ConsoleBrowser browser, ITestOu
         await (await author.PostJsonAsync($"/api/playbooks/{PlaybookId}/publish", null)).JsonAsync(HttpStatusCode.Created);
     }
 
-    private static async Task SignInAsync(IPage page, string path, string key)
-    {
-        await page.GotoAsync(path);
-        await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-    }
 }

@@ -18,60 +18,33 @@ public sealed class RunbookTrendsBrowserTests(RunbookTrendsBrowserTests.Site sit
     : IClassFixture<RunbookTrendsBrowserTests.Site>
 {
     /// <summary>
-    /// ConsoleBrowser's server has no connectors, so no runbook can run: this one configures the drill's <c>failover</c>
-    /// connector against a local site, and is otherwise the same real server process and Chromium.
+    /// ConsoleBrowser's server has no connectors, so no runbook can run: this one adds the drill's <c>failover</c> connector
+    /// against a local site, and is otherwise the same real server process and Chromium.
     /// </summary>
-    public sealed class Site : IAsyncLifetime
+    public sealed class Site : ConsoleBrowser
     {
-        private IPlaywright? playwright;
-
         public WireMockServer Targets { get; } = WireMockServer.Start();
 
         public string Playbooks { get; } = Directory.CreateTempSubdirectory("respond-browser-runbooks-").FullName;
 
-        public ServerProcess Server { get; private set; } = null!;
-
-        public IBrowser Browser { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override Task<IDictionary<string, string?>> ExtraSettingsAsync()
         {
-            if (!File.Exists(ConsoleBrowser.Chromium))
-            {
-                return;
-            }
-
-            Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-            Assertions.SetDefaultExpectTimeout(15_000);
             var root = Respond.Server.Storage.RepositoryRoot.Find(AppContext.BaseDirectory)!;
             Directory.CreateDirectory(Path.Combine(Playbooks, "runbooks"));
             File.Copy(Path.Combine(root, "playbooks", "runbooks", "failover-drill.json"), Path.Combine(Playbooks, "runbooks", "failover-drill.json"));
             RunbookApp.ServeHealthySite(Targets);
-            Server = await ServerProcess.StartAsync(await TestPostgres.CreateDatabaseAsync("console_runbooks"), new Dictionary<string, string?>
+            return Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>
             {
                 ["Respond:Playbooks:Path"] = Playbooks,
                 ["Respond:Connectors:failover:Kind"] = "http",
                 ["Respond:Connectors:failover:BaseUrl"] = Targets.Url + "/site",
                 ["Respond:Connectors:failover:AllowedNetworks:0"] = "127.0.0.0/8",
             });
-            playwright = await Playwright.CreateAsync();
-            Browser = await playwright.Chromium.LaunchAsync(
-                new BrowserTypeLaunchOptions { ExecutablePath = ConsoleBrowser.Chromium, Headless = true });
-            Directory.CreateDirectory(ConsoleBrowser.Screenshots);
         }
 
-        public async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
-            if (Browser is not null)
-            {
-                await Browser.CloseAsync();
-            }
-
-            playwright?.Dispose();
-            if (Server is not null)
-            {
-                await Server.DisposeAsync();
-            }
-
+            await base.DisposeAsync();
             Targets.Stop();
             Directory.Delete(Playbooks, recursive: true);
         }
@@ -90,26 +63,9 @@ public sealed class RunbookTrendsBrowserTests(RunbookTrendsBrowserTests.Site sit
         site.Targets.DeleteMapping(refusal);
         await DrillAsync(responder, "completed");
 
-        var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = site.Server.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
-        });
+        var (context, page, errors) = await site.NewPageAsync();
         await using var _ = context;
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error" && !m.Text.Contains("status of 401", StringComparison.Ordinal))
-            {
-                errors.Add(m.Text);
-            }
-        };
-        page.PageError += (_, e) => errors.Add(e);
-
-        await page.GotoAsync("/runbooks");
-        await page.GetByLabel("API key").FillAsync(TestUsers.ResponderKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ConsoleBrowser.SignInAsync(page, "/runbooks", TestUsers.ResponderKey);
         var drill = page.Locator("table.runbooks tbody tr").Filter(new() { HasText = "failover-drill" });
         await Assertions.Expect(drill.Locator(".trend-summary")).ToHaveTextAsync("3 recent runs, 1 failed; RTO target 5 min");
         await Assertions.Expect(drill.Locator(".runbook-trend .recharts-wrapper")).ToBeVisibleAsync();

@@ -127,10 +127,7 @@ public sealed partial class SourcesBrowserTests(ConsoleBrowser browser, ITestOut
 
     private static async Task SignInAsync(IPage page, string key)
     {
-        await page.GotoAsync("/sign-in?returnUrl=%2Fsources");
-        await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sources$"));
+        await ConsoleBrowser.SignInAsync(page, "/sources", key);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
     }
 }
