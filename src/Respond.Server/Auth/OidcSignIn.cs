@@ -80,10 +80,13 @@ public static class OidcSignIn
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthModule.CookieScheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
-    /// <summary>Only a path on this site, so a crafted link cannot bounce a fresh session to another host.</summary>
+    /// <summary>
+    /// Only a path on this site, so a crafted link cannot bounce a fresh session to another host. Control characters never
+    /// get here: <see cref="Hosting.QueryGuard"/> refuses them in any query.
+    /// </summary>
     public static string LocalPath(string? returnUrl) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.Contains('\n', StringComparison.Ordinal)
+            && !url.StartsWith("/\\", StringComparison.Ordinal)
             ? url
             : "/incidents";
 

@@ -69,6 +69,24 @@ public sealed class OidcSignInTests(OidcSignInApp app) : IClassFixture<OidcSignI
         Assert.Equal("/incidents", location);
     }
 
+    [Theory]
+    [InlineData("/incidents\r\nSet-Cookie: x=1")]
+    [InlineData("/incidents\0")]
+    public async Task A_return_address_with_control_characters_is_refused_before_the_provider_is_asked(string returnUrl)
+    {
+        var start = await app.Anonymous().GetAsync($"/api/session/oidc?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await start.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.False(start.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_backslash_return_address_is_replaced_by_the_queue()
+    {
+        app.Issuer.SignIns.NextUser = new("0a1b-erin", "erin@contoso.com", ["viewer"]);
+        var (_, location) = await SignInAsync("/\\evil.example");
+        Assert.Equal("/incidents", location);
+    }
+
     [Fact]
     public async Task A_replayed_callback_opens_no_second_session()
     {
